@@ -1,0 +1,28 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, OpenAPI generated from code."""
+
+from csp.decorators import csp_update
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from kam.core.api import install_error_handlers
+from kam.people.api import BearerAuth
+from kam.people.api import router as people_router
+
+
+def _docs_page(view):
+    # Swagger UI sets inline styles; its scripts still come only from our own static files.
+    return csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(view)
+
+
+api = NinjaAPI(
+    title="kam API",
+    version="1",
+    description="The Key Account Manager's workspace. Authenticate with a session or "
+    "`Authorization: Bearer <token>` (create a token on your profile page or with "
+    "`kam token create USERNAME`).",
+    auth=[BearerAuth(), django_auth],
+    urls_namespace="api",
+    docs_decorator=_docs_page,
+)
+install_error_handlers(api)
+api.add_router("", people_router)

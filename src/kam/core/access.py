@@ -1,0 +1,31 @@
+"""The role and team primitives of the access policy. Every app builds its
+`<noun>s_visible_to(user)` queries and `can_<verb>_<noun>` predicates on these, and nothing else
+decides who may see or change what."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kam.people.models import User
+
+
+def is_signed_in(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_admin(user: User) -> bool:
+    return is_signed_in(user) and user.is_superuser
+
+
+def is_director(user: User) -> bool:
+    return is_signed_in(user) and (user.is_director or user.is_superuser)
+
+
+def is_finance(user: User) -> bool:
+    return is_signed_in(user) and user.is_finance
+
+
+def sees_all_clients(user: User) -> bool:
+    """Admins see every client; Finance reads every client behind the money documents."""
+    return is_admin(user) or is_finance(user)

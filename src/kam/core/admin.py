@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from kam.core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only everywhere, the admin site included."""
+
+    list_display = ["at", "actor", "verb", "subject_label"]
+    list_filter = ["verb", "subject_type"]
+    search_fields = ["subject_label", "verb"]
+    list_select_related = ["actor", "subject_type"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "kam.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from kam.core import jobs  # noqa: F401 - registers the periodic jobs with Huey
+        from kam.core.navigation import NavEntry, add_entry
+
+        add_entry(NavEntry(label=_("Home"), url_name="core:home", order=0))

@@ -1,0 +1,28 @@
+"""Money is a Decimal with a currency. Rounding and formatting happen here and nowhere else."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+from django.conf import settings
+
+# Babel's Vietnamese pattern writes "1.234.567 ₫"; the separators are then mapped to the
+# configured pair, since some issuers register "," for thousands.
+_BABEL_THOUSANDS, _BABEL_DECIMALS = ".", ","
+
+
+def round_for(currency: str, amount: Decimal | int | str) -> Decimal:
+    """Round half up to the currency's minor unit (VND has none: whole dong)."""
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal | int | str | None, currency: str = "") -> str:
+    """`1.234.567 ₫`, with the separators set by KAM_MONEY_SEPARATORS."""
+    if amount is None or amount == "":
+        return ""
+    currency = currency or settings.KAM_CURRENCY
+    text = format_currency(round_for(currency, amount), currency, locale="vi_VN")
+    wanted = (settings.KAM_THOUSAND_SEPARATOR, settings.KAM_DECIMAL_SEPARATOR)
+    if wanted != (_BABEL_THOUSANDS, _BABEL_DECIMALS):
+        text = text.translate(str.maketrans({_BABEL_THOUSANDS: wanted[0], _BABEL_DECIMALS: wanted[1]}))
+    return text.replace("\xa0", " ")

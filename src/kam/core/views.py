@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from kam.core.queries import recent_activity_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"activity": recent_activity_of(request.user)})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitors: 200 while the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """API paths answer JSON with a `detail`; pages answer a page in the shell, never a trace."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 400, _("The request could not be understood."))
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 403, _("You may not do this."))
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 404, _("This page does not exist, or you may not see it."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, _("Something went wrong on our side. It has been logged."))

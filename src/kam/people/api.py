@@ -1,0 +1,229 @@
+"""API of the people app: the current user, users, teams, departments; bearer-token auth."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+
+from kam.core.errors import DomainError
+from kam.people import queries, services
+from kam.people.models import Department, Team, User
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <personal token>`; a revoked token or an inactive user fails."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.user_for_api_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(tags=["people"])
+
+
+# --- Schemas --------------------------------------------------------------------------------
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class DepartmentRef(Schema):
+    id: int
+    code: str
+    name: str = Field(alias="display_name")
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    language: str
+    is_active: bool
+    roles: list[str]
+    team: TeamRef | None
+    department: DepartmentRef | None
+
+    @staticmethod
+    def resolve_roles(user: User) -> list[str]:
+        flags = ["is_superuser", "is_director", "is_kam", "is_sales", "is_planner", "is_finance"]
+        names = ["admin", "director", "kam", "sales", "planner", "finance"]
+        return [name for flag, name in zip(flags, names, strict=True) if getattr(user, flag)]
+
+
+class ProfileIn(Schema):
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    language: User.Language | None = None
+
+
+class UserPatch(Schema):
+    username: str | None = Field(None, min_length=1, max_length=150)
+    full_name: str | None = Field(None, min_length=1, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    language: User.Language | None = None
+    team_id: int | None = None
+    department_id: int | None = None
+    is_kam: bool | None = None
+    is_director: bool | None = None
+    is_sales: bool | None = None
+    is_planner: bool | None = None
+    is_finance: bool | None = None
+    is_superuser: bool | None = None
+    is_active: bool | None = None
+
+
+class UserIn(UserPatch):
+    username: str = Field(min_length=1, max_length=150)
+    full_name: str = Field(min_length=1, max_length=150)
+    password: str | None = Field(None, max_length=128)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    leader: TeamRef = Field(description="the Account Director: id and full name")
+    member_ids: list[int]
+
+    @staticmethod
+    def resolve_leader(team: Team) -> dict:
+        return {"id": team.leader_id, "name": str(team.leader)}
+
+    @staticmethod
+    def resolve_member_ids(team: Team) -> list[int]:
+        return [member.pk for member in team.members.all()]
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    leader_id: int
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    leader_id: int | None = None
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    is_active: bool
+
+
+class DepartmentIn(Schema):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field("", max_length=120)
+    is_active: bool = True
+
+
+class DepartmentPatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=40)
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_en: str | None = Field(None, max_length=120)
+    is_active: bool | None = None
+
+
+def _resolve_refs(data: dict) -> dict:
+    """Turn `team_id`, `department_id`, `leader_id` into records, refusing unknown ones."""
+    refs = {"team_id": ("team", Team), "department_id": ("department", Department), "leader_id": ("leader", User)}
+    for key, (field, model) in refs.items():
+        if key in data:
+            pk = data.pop(key)
+            record = model.objects.filter(pk=pk).first() if pk is not None else None
+            if pk is not None and record is None:
+                raise DomainError(_("There is no such %(what)s.") % {"what": model._meta.verbose_name}, field=key)
+            data[field] = record
+    return data
+
+
+# --- The current user -----------------------------------------------------------------------
+@router.get("/me", response=UserOut, summary="The signed-in user")
+def get_me(request: HttpRequest):
+    return queries.get_user_for(request.user, request.user.pk)
+
+
+@router.patch("/me", response=UserOut, summary="Change one's own name, email or language")
+def patch_me(request: HttpRequest, payload: ProfileIn):
+    services.update_profile(by=request.user, **payload.dict(exclude_unset=True))
+    return queries.get_user_for(request.user, request.user.pk)
+
+
+# --- Users ----------------------------------------------------------------------------------
+@router.get("/users", response=list[UserOut], summary="People the caller may see")
+@paginate(PageNumberPagination)
+def list_users(request: HttpRequest, q: str = "", team_id: int | None = None):
+    return queries.users_for_list(request.user, search=q, team_id=team_id)
+
+
+@router.get("/users/{user_id}", response=UserOut)
+def get_user(request: HttpRequest, user_id: int):
+    return queries.get_user_for(request.user, user_id)
+
+
+@router.post("/users", response={201: UserOut}, summary="Add a person (admins)")
+def create_user(request: HttpRequest, payload: UserIn):
+    data = _resolve_refs(payload.dict(exclude_unset=True))
+    user = services.create_user(by=request.user, **data)
+    return 201, queries.get_user_for(request.user, user.pk)
+
+
+@router.patch("/users/{user_id}", response=UserOut, summary="Change a person (admins)")
+def patch_user(request: HttpRequest, user_id: int, payload: UserPatch):
+    user = queries.get_user_for(request.user, user_id)
+    services.update_user(by=request.user, user=user, **_resolve_refs(payload.dict(exclude_unset=True)))
+    return queries.get_user_for(request.user, user_id)
+
+
+# --- Teams ----------------------------------------------------------------------------------
+@router.get("/teams", response=list[TeamOut])
+@paginate(PageNumberPagination)
+def list_teams(request: HttpRequest):
+    return queries.teams_for_list(request.user).prefetch_related("members").order_by("name")
+
+
+@router.get("/teams/{team_id}", response=TeamOut)
+def get_team(request: HttpRequest, team_id: int):
+    return queries.get_team_for(request.user, team_id)
+
+
+@router.post("/teams", response={201: TeamOut}, summary="Create a team (admins)")
+def create_team(request: HttpRequest, payload: TeamIn):
+    team = services.create_team(by=request.user, **_resolve_refs(payload.dict()))
+    return 201, queries.get_team_for(request.user, team.pk)
+
+
+@router.patch("/teams/{team_id}", response=TeamOut, summary="Change a team (admins)")
+def patch_team(request: HttpRequest, team_id: int, payload: TeamPatch):
+    team = queries.get_team_for(request.user, team_id)
+    services.update_team(by=request.user, team=team, **_resolve_refs(payload.dict(exclude_unset=True)))
+    return queries.get_team_for(request.user, team_id)
+
+
+# --- Departments ----------------------------------------------------------------------------
+@router.get("/departments", response=list[DepartmentOut])
+@paginate(PageNumberPagination)
+def list_departments(request: HttpRequest):
+    return queries.departments_for_list(request.user).order_by("name")
+
+
+@router.get("/departments/{department_id}", response=DepartmentOut)
+def get_department(request: HttpRequest, department_id: int):
+    return queries.get_department_for(request.user, department_id)
+
+
+@router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admins)")
+def create_department(request: HttpRequest, payload: DepartmentIn):
+    department = services.create_department(by=request.user, **payload.dict())
+    return 201, department
+
+
+@router.patch("/departments/{department_id}", response=DepartmentOut, summary="Change a department (admins)")
+def patch_department(request: HttpRequest, department_id: int, payload: DepartmentPatch):
+    department = queries.get_department_for(request.user, department_id)
+    return services.update_department(by=request.user, department=department, **payload.dict(exclude_unset=True))

@@ -1,0 +1,134 @@
+"""HTML input of the people pages; the rules live in services."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from kam.people import services
+from kam.people.models import Department, Team, User
+from kam.people.queries import directors
+
+
+def client_ip(request) -> str | None:
+    """The caller's address as the web server saw it (gunicorn sets REMOTE_ADDR from the
+    trusted proxy's forwarded header)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, with throttling of repeated failures and no demo password in
+    production."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _("Too many failed sign-ins. Wait %(minutes)s minutes and try again."),
+    }
+
+    def clean(self):
+        username = (self.data.get("username") or "").strip()
+        ip_address = client_ip(self.request) if self.request else None
+        if username and services.sign_in_locked(username=username, ip_address=ip_address):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": services.sign_in_lock_minutes()},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.record_sign_in_failure(username=username, ip_address=ip_address)
+            raise
+        services.refuse_demo_password(self.cleaned_data.get("password", ""))
+        services.clear_sign_in_failures(username=username)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "language"]
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return cleaned
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. the integration that uses it"))
+
+
+class UserForm(forms.ModelForm):
+    """An admin's form for a person's details and roles."""
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "language",
+            "team",
+            "department",
+            "is_kam",
+            "is_director",
+            "is_sales",
+            "is_planner",
+            "is_finance",
+            "is_superuser",
+            "is_active",
+        ]
+        labels = {"is_superuser": _("Admin"), "is_active": _("Active (may sign in)")}
+        help_texts = {"username": "", "is_superuser": "", "is_active": ""}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("name")
+
+    def _post_clean(self) -> None:
+        """Model validation (uniqueness included) runs in the service, on the same rules."""
+
+
+class NewUserForm(UserForm):
+    password = forms.CharField(
+        label=_("Initial password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to set it later; the person cannot sign in until then."),
+    )
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "leader"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = directors()
+
+    def _post_clean(self) -> None:
+        """Model validation runs in the service."""
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "name_en", "is_active"]
+
+    def _post_clean(self) -> None:
+        """Model validation runs in the service."""

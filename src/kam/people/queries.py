@@ -1,0 +1,93 @@
+"""Reads of people, teams and departments, each starting from what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from kam.core import access
+from kam.people.models import ApiToken, Department, Team, User
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """Admins see everybody; a Director sees the people of the teams they lead; everyone sees
+    themselves."""
+    if access.is_admin(user):
+        return User.objects.all()
+    if not access.is_signed_in(user):
+        return User.objects.none()
+    return User.objects.filter(Q(pk=user.pk) | Q(team__leader=user)).distinct()
+
+
+def get_user_for(viewer: User, pk: int) -> User:
+    """The same 404 for 'does not exist' and 'not yours'."""
+    return get_object_or_404(users_visible_to(viewer), pk=pk)
+
+
+def users_for_list(viewer: User, *, search: str = "", team_id: int | None = None) -> QuerySet[User]:
+    users = users_visible_to(viewer).select_related("team", "department")
+    if search:
+        users = users.filter(
+            Q(username__icontains=search) | Q(full_name__icontains=search) | Q(email__icontains=search)
+        )
+    if team_id:
+        users = users.filter(team_id=team_id)
+    return users.order_by("full_name", "username")
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Admins see every team; a Director the teams they lead; a KAM their own team."""
+    if access.is_admin(user):
+        return Team.objects.all()
+    if not access.is_signed_in(user):
+        return Team.objects.none()
+    return Team.objects.filter(Q(leader=user) | Q(pk=user.team_id or 0)).distinct()
+
+
+def get_team_for(viewer: User, pk: int) -> Team:
+    return get_object_or_404(teams_visible_to(viewer).select_related("leader"), pk=pk)
+
+
+def teams_for_list(viewer: User) -> QuerySet[Team]:
+    return teams_visible_to(viewer).select_related("leader").annotate(member_count=Count("members"))
+
+
+def team_members(team: Team) -> QuerySet[User]:
+    return team.members.select_related("department").order_by("full_name")
+
+
+def departments_visible_to(user: User) -> QuerySet[Department]:
+    """Departments are a shared reference: every signed-in person sees them."""
+    if not access.is_signed_in(user):
+        return Department.objects.none()
+    return Department.objects.all()
+
+
+def get_department_for(viewer: User, pk: int) -> Department:
+    return get_object_or_404(departments_visible_to(viewer), pk=pk)
+
+
+def departments_for_list(viewer: User) -> QuerySet[Department]:
+    return departments_visible_to(viewer).annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    )
+
+
+def department_members(department: Department) -> QuerySet[User]:
+    return department.members.filter(is_active=True).order_by("full_name")
+
+
+def directors() -> QuerySet[User]:
+    """People who may lead a team."""
+    return User.objects.filter(is_director=True, is_active=True).order_by("full_name")
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def get_token_for(viewer: User, pk: int) -> ApiToken:
+    tokens = ApiToken.objects.all() if access.is_admin(viewer) else tokens_of(viewer)
+    return get_object_or_404(tokens.select_related("user"), pk=pk)
+
+
+def tokens_created_since(user: User, since) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=user, created_at__gte=since).order_by("created_at"))

@@ -1,0 +1,249 @@
+"""Pages for signing in, one's own profile, and the people, teams and departments directory."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kam.core.audit import history_of
+from kam.core.errors import require
+from kam.core.forms import run_service
+from kam.people import forms, queries, services
+from kam.people.permissions import can_manage_people
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "people/login.html"
+    authentication_form = forms.SignInForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language: kept on the person, or in a cookie before sign-in."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        services.update_profile(by=request.user, language=language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+# --- One's own profile ----------------------------------------------------------------------
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if run_service(form, lambda: services.update_profile(by=request.user, **data)):
+            messages.success(request, _("Your profile is saved."))
+            return redirect("people:profile")
+    return _render_profile(request, profile_form=form)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = forms.PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changed = run_service(
+            form,
+            lambda: services.change_password(
+                by=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            ),
+        )
+        if changed:
+            update_session_auth_hash(request, changed)
+            messages.success(request, _("Your password is changed."))
+            return redirect("people:profile")
+    return _render_profile(request, password_form=form)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = forms.TokenForm(request.POST)
+    created = None
+    if form.is_valid():
+        created = run_service(form, lambda: services.create_api_token(by=request.user, name=form.cleaned_data["name"]))
+    if created:
+        return _render_profile(request, new_key=created[1])
+    return _render_profile(request, token_form=form)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = queries.get_token_for(request.user, pk)
+    services.revoke_api_token(by=request.user, token=token)
+    messages.success(request, _("The token is revoked."))
+    return redirect("people:profile")
+
+
+def _render_profile(request: HttpRequest, **forms_and_key) -> HttpResponse:
+    context = {
+        "profile_form": forms.ProfileForm(instance=request.user),
+        "password_form": forms.PasswordChangeForm(),
+        "token_form": forms.TokenForm(),
+        "tokens": queries.tokens_of(request.user),
+        "history": history_of(request.user),
+        **forms_and_key,
+    }
+    return render(request, "people/profile.html", context)
+
+
+def _render_form(request: HttpRequest, form, *, title, cancel_url: str) -> HttpResponse:
+    # A refused form answers 422 so htmx and API-minded clients can tell it from a success page.
+    status = 422 if form.is_bound and form.errors else 200
+    context = {"form": form, "title": title, "cancel_url": cancel_url}
+    return render(request, "people/form.html", context, status=status)
+
+
+# --- People ---------------------------------------------------------------------------------
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = queries.users_for_list(request.user, search=request.GET.get("q", "").strip())
+    template = "people/partials/_user_rows.html" if request.htmx else "people/user_list.html"
+    return render(request, template, {"users": users, "can_manage": can_manage_people(request.user)})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.get_user_for(request.user, pk)
+    context = {"person": person, "history": history_of(person), "can_manage": can_manage_people(request.user)}
+    return render(request, "people/user_detail.html", context)
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_people(request.user))
+    form = forms.NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = run_service(form, lambda: services.create_user(by=request.user, **form.cleaned_data))
+        if person:
+            messages.success(request, _("%(name)s is added.") % {"name": person})
+            return redirect("people:user_detail", pk=person.pk)
+    return _render_form(request, form, title=_("New person"), cancel_url=reverse("people:user_list"))
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_people(request.user))
+    person = queries.get_user_for(request.user, pk)
+    form = forms.UserForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.update_user(by=request.user, user=person, **form.cleaned_data)):
+            messages.success(request, _("The changes are saved."))
+            return redirect("people:user_detail", pk=person.pk)
+    return _render_form(request, form, title=person, cancel_url=reverse("people:user_detail", args=[pk]))
+
+
+# --- Teams ----------------------------------------------------------------------------------
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = queries.teams_for_list(request.user)
+    return render(request, "people/team_list.html", {"teams": teams, "can_manage": can_manage_people(request.user)})
+
+
+@login_required
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = queries.get_team_for(request.user, pk)
+    context = {
+        "team": team,
+        "members": queries.team_members(team),
+        "history": history_of(team),
+        "can_manage": can_manage_people(request.user),
+    }
+    return render(request, "people/team_detail.html", context)
+
+
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_people(request.user))
+    form = forms.TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = run_service(form, lambda: services.create_team(by=request.user, **form.cleaned_data))
+        if team:
+            return redirect("people:team_detail", pk=team.pk)
+    return _render_form(request, form, title=_("New team"), cancel_url=reverse("people:team_list"))
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_people(request.user))
+    team = queries.get_team_for(request.user, pk)
+    form = forms.TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, lambda: services.update_team(by=request.user, team=team, **form.cleaned_data)):
+            messages.success(request, _("The changes are saved."))
+            return redirect("people:team_detail", pk=team.pk)
+    return _render_form(request, form, title=team, cancel_url=reverse("people:team_detail", args=[pk]))
+
+
+# --- Departments ----------------------------------------------------------------------------
+@login_required
+def department_list(request: HttpRequest) -> HttpResponse:
+    departments = queries.departments_for_list(request.user)
+    context = {"departments": departments, "can_manage": can_manage_people(request.user)}
+    return render(request, "people/department_list.html", context)
+
+
+@login_required
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    department = queries.get_department_for(request.user, pk)
+    context = {
+        "department": department,
+        "members": queries.department_members(department),
+        "history": history_of(department),
+        "can_manage": can_manage_people(request.user),
+    }
+    return render(request, "people/department_detail.html", context)
+
+
+@login_required
+def department_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_people(request.user))
+    form = forms.DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        department = run_service(form, lambda: services.create_department(by=request.user, **form.cleaned_data))
+        if department:
+            return redirect("people:department_detail", pk=department.pk)
+    return _render_form(
+        request, form, title=_("New department"), cancel_url=reverse("people:department_list")
+    )
+
+
+@login_required
+def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_people(request.user))
+    department = queries.get_department_for(request.user, pk)
+    form = forms.DepartmentForm(request.POST or None, instance=department)
+    if request.method == "POST" and form.is_valid():
+        updated = run_service(
+            form, lambda: services.update_department(by=request.user, department=department, **form.cleaned_data)
+        )
+        if updated:
+            messages.success(request, _("The changes are saved."))
+            return redirect("people:department_detail", pk=department.pk)
+    return _render_form(
+        request, form, title=department, cancel_url=reverse("people:department_detail", args=[pk])
+    )

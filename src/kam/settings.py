@@ -1,0 +1,281 @@
+"""The one settings module of kam: everything that differs between machines comes from the
+environment (README.md, "Configuration"). SQLite in KAM_DATA_DIR is the embedded default."""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def env(name: str, default: str = "") -> str:
+    """A setting from the environment, or from the file named by NAME_FILE (for secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if not value:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+SRC_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = SRC_DIR.parent.parent
+DATA_DIR = Path(env("KAM_DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+KAM_ENV = env("KAM_ENV", "development")
+PRODUCTION = KAM_ENV == "production"
+DEBUG = env_bool("KAM_DEBUG", False) and not PRODUCTION
+
+# The demo data set logs in with this password; production refuses it (people.services).
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused in production
+
+
+def _secret_key() -> str:
+    key = env("KAM_SECRET_KEY")
+    if PRODUCTION:
+        if len(key) < 50 or key.startswith("django-insecure") or len(set(key)) < 5:
+            raise ImproperlyConfigured(
+                "KAM_ENV=production needs KAM_SECRET_KEY (or KAM_SECRET_KEY_FILE): "
+                "at least 50 random characters."
+            )
+        return key
+    if key:
+        return key
+    # Development keeps a generated key in the data folder so sessions survive a restart.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("KAM_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("KAM_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "csp",
+    "huey.contrib.djhuey",
+    "ninja",
+    "kam.core",
+    "kam.people",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kam.people.middleware.LanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "kam.urls"
+WSGI_APPLICATION = "kam.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "kam.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+
+# --- Database -----------------------------------------------------------------------------
+def _databases() -> dict:
+    url = env("DATABASE_URL")
+    if url:
+        database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+        if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("KAM_DB_POOL", True):
+            database["OPTIONS"] = {
+                "pool": {"min_size": 1, "max_size": env_int("KAM_DB_POOL_SIZE", 10)}
+            }
+        return {"default": database}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "kam.sqlite3",
+            # WAL lets readers run beside the writer; synchronous=FULL keeps an acknowledged
+            # payment through a power cut; IMMEDIATE takes the write lock at BEGIN so concurrent
+            # writers queue for up to `timeout` seconds instead of failing "database is locked".
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            },
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and background jobs --------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": env("KAM_QUEUE_NAME", "kam"),
+        "url": REDIS_URL,
+        "immediate": env_bool("KAM_JOBS_IMMEDIATE", False),
+        "consumer": {"workers": env_int("KAM_WORKERS", 2), "worker_type": "thread"},
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "kam",
+        "filename": str(DATA_DIR / "queue.sqlite3"),
+        "immediate": env_bool("KAM_JOBS_IMMEDIATE", False),
+        "consumer": {"workers": env_int("KAM_WORKERS", 2), "worker_type": "thread"},
+    }
+
+# --- People ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "people:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed logins per username (and per address) within the window before the login locks.
+KAM_LOGIN_MAX_FAILURES = env_int("KAM_LOGIN_MAX_FAILURES", 5)
+KAM_LOGIN_LOCK_MINUTES = env_int("KAM_LOGIN_LOCK_MINUTES", 15)
+
+# --- Languages, formats, money ---------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "kam_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = env("KAM_TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_TZ = True
+FORMAT_MODULE_PATH = ["kam.formats"]
+KAM_CURRENCY = "VND"
+# Vietnamese convention: "." groups thousands and "," marks decimals. Some issuers register the
+# opposite, so it is a setting: KAM_MONEY_SEPARATORS="," ".".
+KAM_THOUSAND_SEPARATOR, KAM_DECIMAL_SEPARATOR = env("KAM_MONEY_SEPARATORS", ". ,").split()
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+ASSETS_DIR = Path(env("KAM_ASSETS_DIR", str(PROJECT_DIR / "node_modules")))
+STATICFILES_DIRS = [
+    SRC_DIR / "static",
+    ("vendor/htmx", ASSETS_DIR / "htmx.org" / "dist"),
+    ("vendor/pico", ASSETS_DIR / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+
+# --- Email ------------------------------------------------------------------------------------
+EMAIL_HOST = env("KAM_EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("KAM_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("KAM_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("KAM_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("KAM_EMAIL_USE_TLS", True)
+else:
+    # Without a mail server, mail is written to files a developer can read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = env("KAM_EMAIL_FROM", "kam <kam@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("KAM_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("KAM_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("KAM_HSTS_PRELOAD", True)
+
+# --- API ------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("KAM_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        # The Huey consumer prints its own log lines; passing them on would print them twice.
+        "huey": {"handlers": [], "propagate": False},
+    },
+}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kam.api import api
+from kam.core import views as core_views
+
+urlpatterns = [
+    path("", include("kam.core.urls")),
+    path("", include("kam.people.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
