@@ -30,7 +30,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-        response = api.create_response(request, {"detail": _("Sign in or send a valid token.")}, status=401)
+        response = api.create_response(
+            request, {"detail": _("Sign in or send a valid token.")}, status=401
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -45,4 +47,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
         logger.exception("Unhandled API error on %s %s", request.method, request.path)
-        return api.create_response(request, {"detail": _("Something went wrong on our side.")}, status=500)
+        return api.create_response(
+            request, {"detail": _("Something went wrong on our side.")}, status=500
+        )

@@ -24,7 +24,7 @@ _SECTIONS: list[SectionBuilder] = []
 
 
 def register_section(builder: SectionBuilder) -> None:
-    """Add a section builder `builder(user, since) -> DigestSection | None` (from AppConfig.ready)."""
+    """Add `builder(user, since) -> DigestSection | None` to the digest (from AppConfig.ready)."""
     if builder not in _SECTIONS:
         _SECTIONS.append(builder)
 

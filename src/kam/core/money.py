@@ -24,5 +24,7 @@ def format_money(amount: Decimal | int | str | None, currency: str = "") -> str:
     text = format_currency(round_for(currency, amount), currency, locale="vi_VN")
     wanted = (settings.KAM_THOUSAND_SEPARATOR, settings.KAM_DECIMAL_SEPARATOR)
     if wanted != (_BABEL_THOUSANDS, _BABEL_DECIMALS):
-        text = text.translate(str.maketrans({_BABEL_THOUSANDS: wanted[0], _BABEL_DECIMALS: wanted[1]}))
+        text = text.translate(
+            str.maketrans({_BABEL_THOUSANDS: wanted[0], _BABEL_DECIMALS: wanted[1]})
+        )
     return text.replace("\xa0", " ")

@@ -1,8 +1,8 @@
 """API of the people app: the current user, users, teams, departments; bearer-token auth."""
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
@@ -131,13 +131,17 @@ class DepartmentPatch(Schema):
 
 def _resolve_refs(data: dict) -> dict:
     """Turn `team_id`, `department_id`, `leader_id` into records, refusing unknown ones."""
-    refs = {"team_id": ("team", Team), "department_id": ("department", Department), "leader_id": ("leader", User)}
-    for key, (field, model) in refs.items():
+    refs = {
+        "team_id": ("team", Team, gettext_lazy("There is no such team.")),
+        "department_id": ("department", Department, gettext_lazy("There is no such department.")),
+        "leader_id": ("leader", User, gettext_lazy("There is no such person.")),
+    }
+    for key, (field, model, unknown) in refs.items():
         if key in data:
             pk = data.pop(key)
             record = model.objects.filter(pk=pk).first() if pk is not None else None
             if pk is not None and record is None:
-                raise DomainError(_("There is no such %(what)s.") % {"what": model._meta.verbose_name}, field=key)
+                raise DomainError(unknown, field=key)
             data[field] = record
     return data
 
@@ -170,13 +174,15 @@ def get_user(request: HttpRequest, user_id: int):
 def create_user(request: HttpRequest, payload: UserIn):
     data = _resolve_refs(payload.dict(exclude_unset=True))
     user = services.create_user(by=request.user, **data)
-    return 201, queries.get_user_for(request.user, user.pk)
+    return Status(201, queries.get_user_for(request.user, user.pk))
 
 
 @router.patch("/users/{user_id}", response=UserOut, summary="Change a person (admins)")
 def patch_user(request: HttpRequest, user_id: int, payload: UserPatch):
     user = queries.get_user_for(request.user, user_id)
-    services.update_user(by=request.user, user=user, **_resolve_refs(payload.dict(exclude_unset=True)))
+    services.update_user(
+        by=request.user, user=user, **_resolve_refs(payload.dict(exclude_unset=True))
+    )
     return queries.get_user_for(request.user, user_id)
 
 
@@ -195,13 +201,15 @@ def get_team(request: HttpRequest, team_id: int):
 @router.post("/teams", response={201: TeamOut}, summary="Create a team (admins)")
 def create_team(request: HttpRequest, payload: TeamIn):
     team = services.create_team(by=request.user, **_resolve_refs(payload.dict()))
-    return 201, queries.get_team_for(request.user, team.pk)
+    return Status(201, queries.get_team_for(request.user, team.pk))
 
 
 @router.patch("/teams/{team_id}", response=TeamOut, summary="Change a team (admins)")
 def patch_team(request: HttpRequest, team_id: int, payload: TeamPatch):
     team = queries.get_team_for(request.user, team_id)
-    services.update_team(by=request.user, team=team, **_resolve_refs(payload.dict(exclude_unset=True)))
+    services.update_team(
+        by=request.user, team=team, **_resolve_refs(payload.dict(exclude_unset=True))
+    )
     return queries.get_team_for(request.user, team_id)
 
 
@@ -220,10 +228,14 @@ def get_department(request: HttpRequest, department_id: int):
 @router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admins)")
 def create_department(request: HttpRequest, payload: DepartmentIn):
     department = services.create_department(by=request.user, **payload.dict())
-    return 201, department
+    return Status(201, department)
 
 
-@router.patch("/departments/{department_id}", response=DepartmentOut, summary="Change a department (admins)")
+@router.patch(
+    "/departments/{department_id}", response=DepartmentOut, summary="Change a department (admins)"
+)
 def patch_department(request: HttpRequest, department_id: int, payload: DepartmentPatch):
     department = queries.get_department_for(request.user, department_id)
-    return services.update_department(by=request.user, department=department, **payload.dict(exclude_unset=True))
+    return services.update_department(
+        by=request.user, department=department, **payload.dict(exclude_unset=True)
+    )

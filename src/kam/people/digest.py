@@ -20,7 +20,10 @@ def new_tokens_section(user: User, since: datetime) -> DigestSection | None:
         title=_("New API tokens on your login"),
         lines=[
             _("%(name)s, created %(when)s")
-            % {"name": token.name, "when": date_format(timezone.localtime(token.created_at), "DATETIME_FORMAT")}
+            % {
+                "name": token.name,
+                "when": date_format(timezone.localtime(token.created_at), "DATETIME_FORMAT"),
+            }
             for token in tokens
         ],
     )

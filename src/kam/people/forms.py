@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.forms import ServiceModelForm
 from kam.people import services
 from kam.people.models import Department, Team, User
 from kam.people.queries import directors
@@ -43,7 +44,7 @@ class SignInForm(AuthenticationForm):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ServiceModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "language"]
@@ -51,13 +52,15 @@ class ProfileForm(forms.ModelForm):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
-        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
         label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     new_password_again = forms.CharField(
-        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self):
@@ -68,10 +71,12 @@ class PasswordChangeForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. the integration that uses it"))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("e.g. the integration that uses it")
+    )
 
 
-class UserForm(forms.ModelForm):
+class UserForm(ServiceModelForm):
     """An admin's form for a person's details and roles."""
 
     class Meta:
@@ -91,16 +96,15 @@ class UserForm(forms.ModelForm):
             "is_superuser",
             "is_active",
         ]
-        labels = {"is_superuser": _("Admin"), "is_active": _("Active (may sign in)")}
+        labels = {"is_active": _("Active (may sign in)")}
         help_texts = {"username": "", "is_superuser": "", "is_active": ""}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("name")
-
-    def _post_clean(self) -> None:
-        """Model validation (uniqueness included) runs in the service, on the same rules."""
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by(
+            "name"
+        )
 
 
 class NewUserForm(UserForm):
@@ -112,7 +116,7 @@ class NewUserForm(UserForm):
     )
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(ServiceModelForm):
     class Meta:
         model = Team
         fields = ["name", "leader"]
@@ -121,14 +125,8 @@ class TeamForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = directors()
 
-    def _post_clean(self) -> None:
-        """Model validation runs in the service."""
 
-
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(ServiceModelForm):
     class Meta:
         model = Department
         fields = ["code", "name", "name_en", "is_active"]
-
-    def _post_clean(self) -> None:
-        """Model validation runs in the service."""

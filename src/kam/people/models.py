@@ -74,6 +74,7 @@ class User(AbstractUser):
     is_sales = models.BooleanField(_("Sales"), default=False)
     is_planner = models.BooleanField(_("Planner / Strategist"), default=False)
     is_finance = models.BooleanField(_("Finance"), default=False)
+    is_superuser = models.BooleanField(_("Admin"), default=False)
 
     REQUIRED_FIELDS = ["email", "full_name"]
     objects = UserManager()

@@ -8,13 +8,16 @@ from kam.people.models import ApiToken, Department, Team, User
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
-    """Admins see everybody; a Director sees the people of the teams they lead; everyone sees
-    themselves."""
+    """Admins see everybody; a Director the people of the teams they lead; a KAM their
+    teammates; everyone themselves."""
     if access.is_admin(user):
         return User.objects.all()
     if not access.is_signed_in(user):
         return User.objects.none()
-    return User.objects.filter(Q(pk=user.pk) | Q(team__leader=user)).distinct()
+    scope = Q(pk=user.pk) | Q(team__leader=user)
+    if user.team_id:
+        scope |= Q(team_id=user.team_id)
+    return User.objects.filter(scope).distinct()
 
 
 def get_user_for(viewer: User, pk: int) -> User:
@@ -26,7 +29,9 @@ def users_for_list(viewer: User, *, search: str = "", team_id: int | None = None
     users = users_visible_to(viewer).select_related("team", "department")
     if search:
         users = users.filter(
-            Q(username__icontains=search) | Q(full_name__icontains=search) | Q(email__icontains=search)
+            Q(username__icontains=search)
+            | Q(full_name__icontains=search)
+            | Q(email__icontains=search)
         )
     if team_id:
         users = users.filter(team_id=team_id)

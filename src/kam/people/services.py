@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ USER_FIELDS = [
 PROFILE_FIELDS = ["full_name", "email", "language"]
 TEAM_FIELDS = ["name", "leader"]
 DEPARTMENT_FIELDS = ["code", "name", "name_en", "is_active"]
-TOKEN_PREFIX = "kam_"
+TOKEN_PREFIX = "kam_"  # noqa: S105 - marks kam keys in logs and secret scanners; not a secret
 
 
 # --- Users ----------------------------------------------------------------------------------
@@ -56,7 +56,9 @@ def create_first_admin(*, username: str, password: str, full_name: str, email: s
     """Create the first admin of an empty installation (nobody exists yet to authorise it)."""
     if User.objects.exists():
         raise DomainError(_("The first admin exists already; admins add people from now on."))
-    user = User(username=username, full_name=full_name, email=email, is_superuser=True, is_staff=True)
+    user = User(
+        username=username, full_name=full_name, email=email, is_superuser=True, is_staff=True
+    )
     user.set_password(password)
     _validated_save(user, field="username", message=_("This username is already taken."))
     record_event(subject=user, verb="user.created", by=None, changes=diff({}, _user_snapshot(user)))
@@ -91,16 +93,17 @@ def update_user(*, by: User, user: User, **fields) -> User:
     before = _user_snapshot(user)
     _assign(user, fields)
     _validated_save(user, field="username", message=_("This username is already taken."))
-    record_event(subject=user, verb="user.updated", by=by, changes=diff(before, _user_snapshot(user)))
+    record_event(
+        subject=user, verb="user.updated", by=by, changes=diff(before, _user_snapshot(user))
+    )
     return user
 
 
 @transaction.atomic
 def update_profile(*, by: User, **fields) -> User:
     """Change one's own name, email and interface language."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    if set(fields) - set(PROFILE_FIELDS):
+        raise DomainError(_("Only your name, email and language can be changed on your profile."))
     before = snapshot(by, PROFILE_FIELDS)
     _assign(by, fields)
     _validated_save(by, update_fields=[*fields])
@@ -152,7 +155,10 @@ def _validated_save(obj, *, field: str = "", message: str = "", update_fields=No
             obj.save(update_fields=update_fields)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
-        raise DomainError(" ".join(messages), field=name) from error
+        # A constraint over an expression (case-insensitive username) reports no field name.
+        raise DomainError(
+            " ".join(messages), field=field if name == NON_FIELD_ERRORS else name
+        ) from error
     except IntegrityError as error:
         raise DomainError(message, field=field) from error
 
@@ -165,7 +171,9 @@ def create_team(*, by: User, name: str, leader: User) -> Team:
     _require_director(leader)
     team = Team(name=name.strip(), leader=leader)
     _validated_save(team, field="name", message=_("A team with this name already exists."))
-    record_event(subject=team, verb="team.created", by=by, changes=diff({}, snapshot(team, TEAM_FIELDS)))
+    record_event(
+        subject=team, verb="team.created", by=by, changes=diff({}, snapshot(team, TEAM_FIELDS))
+    )
     return team
 
 
@@ -178,7 +186,9 @@ def update_team(*, by: User, team: Team, **fields) -> Team:
     before = snapshot(team, TEAM_FIELDS)
     _assign(team, fields)
     _validated_save(team, field="name", message=_("A team with this name already exists."))
-    record_event(subject=team, verb="team.updated", by=by, changes=diff(before, snapshot(team, TEAM_FIELDS)))
+    record_event(
+        subject=team, verb="team.updated", by=by, changes=diff(before, snapshot(team, TEAM_FIELDS))
+    )
     return team
 
 
@@ -193,7 +203,9 @@ def create_department(*, by: User, **fields) -> Department:
     require(can_manage_people(by))
     department = Department()
     _assign(department, fields)
-    _validated_save(department, field="code", message=_("A department with this code already exists."))
+    _validated_save(
+        department, field="code", message=_("A department with this code already exists.")
+    )
     record_event(
         subject=department,
         verb="department.created",
@@ -209,7 +221,9 @@ def update_department(*, by: User, department: Department, **fields) -> Departme
     require(can_manage_people(by))
     before = snapshot(department, DEPARTMENT_FIELDS)
     _assign(department, fields)
-    _validated_save(department, field="code", message=_("A department with this code already exists."))
+    _validated_save(
+        department, field="code", message=_("A department with this code already exists.")
+    )
     record_event(
         subject=department,
         verb="department.updated",
@@ -230,7 +244,9 @@ def create_api_token(*, by: User, name: str) -> tuple[ApiToken, str]:
     shown this once and never stored."""
     name = name.strip()
     if not name:
-        raise DomainError(_("Give the token a name, e.g. the integration that uses it."), field="name")
+        raise DomainError(
+            _("Give the token a name, e.g. the integration that uses it."), field="name"
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=by, name=name[:100], prefix=key[:12], key_hash=_hash(key))
     record_event(subject=by, verb="token.created", by=by, changes={"token": [None, str(token)]})
@@ -244,7 +260,9 @@ def revoke_api_token(*, by: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(subject=token.user, verb="token.revoked", by=by, changes={"token": [str(token), None]})
+        record_event(
+            subject=token.user, verb="token.revoked", by=by, changes={"token": [str(token), None]}
+        )
     return token
 
 

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from kam.core.audit import history_of
 from kam.core.errors import require
-from kam.core.forms import run_service
+from kam.core.forms import form_page, run_service
+from kam.core.htmx import wants_fragment
 from kam.people import forms, queries, services
 from kam.people.permissions import can_manage_people
 
@@ -84,7 +86,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = forms.TokenForm(request.POST)
     created = None
     if form.is_valid():
-        created = run_service(form, lambda: services.create_api_token(by=request.user, name=form.cleaned_data["name"]))
+        created = run_service(
+            form, lambda: services.create_api_token(by=request.user, name=form.cleaned_data["name"])
+        )
     if created:
         return _render_profile(request, new_key=created[1])
     return _render_profile(request, token_form=form)
@@ -111,57 +115,83 @@ def _render_profile(request: HttpRequest, **forms_and_key) -> HttpResponse:
     return render(request, "people/profile.html", context)
 
 
-def _render_form(request: HttpRequest, form, *, title, cancel_url: str) -> HttpResponse:
-    # A refused form answers 422 so htmx and API-minded clients can tell it from a success page.
-    status = 422 if form.is_bound and form.errors else 200
-    context = {"form": form, "title": title, "cancel_url": cancel_url}
-    return render(request, "people/form.html", context, status=status)
+def _form_page(
+    request: HttpRequest, form, *, save, success_url, title, cancel_url: str, saved_message=""
+):
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=success_url,
+        success_message=saved_message,
+        template="people/form.html",
+        title=title,
+        cancel_url=cancel_url,
+    )
 
 
 # --- People ---------------------------------------------------------------------------------
 @login_required
+@vary_on_headers("HX-Request")
 def user_list(request: HttpRequest) -> HttpResponse:
     users = queries.users_for_list(request.user, search=request.GET.get("q", "").strip())
-    template = "people/partials/_user_rows.html" if request.htmx else "people/user_list.html"
-    return render(request, template, {"users": users, "can_manage": can_manage_people(request.user)})
+    template = (
+        "people/partials/_user_rows.html" if wants_fragment(request) else "people/user_list.html"
+    )
+    return render(
+        request, template, {"users": users, "can_manage": can_manage_people(request.user)}
+    )
 
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.get_user_for(request.user, pk)
-    context = {"person": person, "history": history_of(person), "can_manage": can_manage_people(request.user)}
+    context = {
+        "person": person,
+        "history": history_of(person),
+        "can_manage": can_manage_people(request.user),
+    }
     return render(request, "people/user_detail.html", context)
 
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    form = forms.NewUserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = run_service(form, lambda: services.create_user(by=request.user, **form.cleaned_data))
-        if person:
-            messages.success(request, _("%(name)s is added.") % {"name": person})
-            return redirect("people:user_detail", pk=person.pk)
-    return _render_form(request, form, title=_("New person"), cancel_url=reverse("people:user_list"))
+    return _form_page(
+        request,
+        forms.NewUserForm(request.POST or None),
+        save=lambda data: services.create_user(by=request.user, **data),
+        success_url=lambda person: reverse("people:user_detail", args=[person.pk]),
+        saved_message=_("The person is added."),
+        title=_("New person"),
+        cancel_url=reverse("people:user_list"),
+    )
 
 
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     person = queries.get_user_for(request.user, pk)
-    form = forms.UserForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.update_user(by=request.user, user=person, **form.cleaned_data)):
-            messages.success(request, _("The changes are saved."))
-            return redirect("people:user_detail", pk=person.pk)
-    return _render_form(request, form, title=person, cancel_url=reverse("people:user_detail", args=[pk]))
+    return _form_page(
+        request,
+        forms.UserForm(request.POST or None, instance=person),
+        save=lambda data: services.update_user(by=request.user, user=person, **data),
+        success_url=lambda saved: reverse("people:user_detail", args=[saved.pk]),
+        saved_message=_("The changes are saved."),
+        title=person,
+        cancel_url=reverse("people:user_detail", args=[pk]),
+    )
 
 
 # --- Teams ----------------------------------------------------------------------------------
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = queries.teams_for_list(request.user)
-    return render(request, "people/team_list.html", {"teams": teams, "can_manage": can_manage_people(request.user)})
+    return render(
+        request,
+        "people/team_list.html",
+        {"teams": teams, "can_manage": can_manage_people(request.user)},
+    )
 
 
 @login_required
@@ -179,24 +209,29 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    form = forms.TeamForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        team = run_service(form, lambda: services.create_team(by=request.user, **form.cleaned_data))
-        if team:
-            return redirect("people:team_detail", pk=team.pk)
-    return _render_form(request, form, title=_("New team"), cancel_url=reverse("people:team_list"))
+    return _form_page(
+        request,
+        forms.TeamForm(request.POST or None),
+        save=lambda data: services.create_team(by=request.user, **data),
+        success_url=lambda team: reverse("people:team_detail", args=[team.pk]),
+        title=_("New team"),
+        cancel_url=reverse("people:team_list"),
+    )
 
 
 @login_required
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     team = queries.get_team_for(request.user, pk)
-    form = forms.TeamForm(request.POST or None, instance=team)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: services.update_team(by=request.user, team=team, **form.cleaned_data)):
-            messages.success(request, _("The changes are saved."))
-            return redirect("people:team_detail", pk=team.pk)
-    return _render_form(request, form, title=team, cancel_url=reverse("people:team_detail", args=[pk]))
+    return _form_page(
+        request,
+        forms.TeamForm(request.POST or None, instance=team),
+        save=lambda data: services.update_team(by=request.user, team=team, **data),
+        success_url=lambda saved: reverse("people:team_detail", args=[saved.pk]),
+        saved_message=_("The changes are saved."),
+        title=team,
+        cancel_url=reverse("people:team_detail", args=[pk]),
+    )
 
 
 # --- Departments ----------------------------------------------------------------------------
@@ -222,13 +257,13 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    form = forms.DepartmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        department = run_service(form, lambda: services.create_department(by=request.user, **form.cleaned_data))
-        if department:
-            return redirect("people:department_detail", pk=department.pk)
-    return _render_form(
-        request, form, title=_("New department"), cancel_url=reverse("people:department_list")
+    return _form_page(
+        request,
+        forms.DepartmentForm(request.POST or None),
+        save=lambda data: services.create_department(by=request.user, **data),
+        success_url=lambda department: reverse("people:department_detail", args=[department.pk]),
+        title=_("New department"),
+        cancel_url=reverse("people:department_list"),
     )
 
 
@@ -236,14 +271,14 @@ def department_create(request: HttpRequest) -> HttpResponse:
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     department = queries.get_department_for(request.user, pk)
-    form = forms.DepartmentForm(request.POST or None, instance=department)
-    if request.method == "POST" and form.is_valid():
-        updated = run_service(
-            form, lambda: services.update_department(by=request.user, department=department, **form.cleaned_data)
-        )
-        if updated:
-            messages.success(request, _("The changes are saved."))
-            return redirect("people:department_detail", pk=department.pk)
-    return _render_form(
-        request, form, title=department, cancel_url=reverse("people:department_detail", args=[pk])
+    return _form_page(
+        request,
+        forms.DepartmentForm(request.POST or None, instance=department),
+        save=lambda data: services.update_department(
+            by=request.user, department=department, **data
+        ),
+        success_url=lambda saved: reverse("people:department_detail", args=[saved.pk]),
+        saved_message=_("The changes are saved."),
+        title=department,
+        cancel_url=reverse("people:department_detail", args=[pk]),
     )

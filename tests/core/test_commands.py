@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from kam.core.models import AuditEvent
+from kam.people import services
+from kam.people.checks import demo_passwords_check
+from kam.people.models import ApiToken, Department, Team, User
+
+
+def seeded_names() -> list[str]:
+    return list(User.objects.order_by("username").values_list("full_name", flat=True))
+
+
+def empty_the_database() -> None:
+    AuditEvent.objects.all().delete()
+    User.objects.update(team=None, department=None)
+    Team.objects.all().delete()
+    User.objects.all().delete()
+    Department.objects.all().delete()
+
+
+def test_the_same_seed_gives_the_same_demo_data(db):
+    call_command("seed", seed=7, verbosity=0)
+    first = seeded_names()
+    empty_the_database()
+    call_command("seed", seed=7, verbosity=0)
+    assert seeded_names() == first
+    empty_the_database()
+    call_command("seed", seed=8, verbosity=0)
+    assert seeded_names() != first
+
+
+def test_the_demo_data_is_vietnamese_with_every_role_represented(db):
+    call_command("seed", verbosity=0)
+    names = " ".join(seeded_names())
+    assert any(letter in names for letter in "ăâđêôơư")
+    for flag in ["is_superuser", "is_director", "is_kam", "is_sales", "is_planner", "is_finance"]:
+        assert User.objects.filter(**{flag: True}).exists(), flag
+    assert User.objects.filter(username="creative", department__code="creative").exists()
+    assert AuditEvent.objects.filter(verb="user.created").count() == User.objects.count()
+
+
+def test_seeding_refuses_a_database_that_has_people(lan):
+    with pytest.raises(CommandError):
+        call_command("seed", verbosity=0)
+
+
+@override_settings(PRODUCTION=True)
+def test_seeding_refuses_production(db):
+    with pytest.raises(CommandError):
+        call_command("seed", verbosity=0)
+
+
+def test_token_create_prints_a_working_key(lan):
+    out = io.StringIO()
+    call_command("token", "create", "lan", stdout=out)
+    key = out.getvalue().strip()
+    assert services.user_for_api_key(key) == lan
+    assert ApiToken.objects.get(user=lan).name == "command line"
+
+
+def test_token_create_for_nobody_fails_clearly(db):
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("token", "create", "ghost")
+
+
+@override_settings(PRODUCTION=True)
+def test_production_refuses_to_start_while_a_demo_login_keeps_the_demo_password(lan):
+    lan.set_password("demo")
+    lan.save()
+    errors = demo_passwords_check(None, databases=["default"])
+    assert [error.id for error in errors] == ["kam.E001"]
+    lan.set_password("a real one, long enough")
+    lan.save()
+    assert demo_passwords_check(None, databases=["default"]) == []
+
+
+def test_outside_production_demo_passwords_are_fine(lan):
+    lan.set_password("demo")
+    lan.save()
+    assert demo_passwords_check(None, databases=["default"]) == []

@@ -1,0 +1,132 @@
+"""The `kam` command as a person runs it: real processes, a scratch data folder, SQLite."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def kam_env(data_dir: Path, **extra: str) -> dict:
+    """The environment of a fresh install: no DATABASE_URL (so never a shared PostgreSQL)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "REDIS_URL", "KAM_"))
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return {**env, "KAM_DATA_DIR": str(data_dir), **extra}
+
+
+def kam(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kam", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def wait_for(url: str, seconds: float = 60) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - local test server
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_kam_up_serves_the_shell_with_demo_logins_and_stops_cleanly(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kam", "up", "--port", str(port)],
+        env=kam_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert b'"status": "ok"' in wait_for(f"http://127.0.0.1:{port}/healthz")
+        login_page = wait_for(f"http://127.0.0.1:{port}/login/").decode()
+        css = next(part.split('"')[0] for part in login_page.split('href="') if "pico" in part)
+        assert b"--pico" in wait_for(f"http://127.0.0.1:{port}{css}")
+        assert (tmp_path / "kam.sqlite3").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert f"http://127.0.0.1:{port}" in output
+    assert "lan" in output and "director2" in output and "'demo'" in output
+
+
+def test_production_refuses_to_start_without_a_real_secret(tmp_path):
+    result = kam("check", env=kam_env(tmp_path, KAM_ENV="production"))
+    assert result.returncode != 0
+    assert "KAM_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_serve_with_demo_passwords(tmp_path):
+    env = kam_env(tmp_path)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    production = {
+        **env,
+        "KAM_ENV": "production",
+        "KAM_SECRET_KEY": "k" + "x9Y_" * 20,
+        "KAM_ALLOWED_HOSTS": "kam.example.com",
+    }
+    result = kam("serve", "--bind", f"127.0.0.1:{free_port()}", env=production)
+    assert result.returncode != 0
+    assert "kam.E001" in result.stderr
+
+
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_the_worker_runs_queued_jobs(tmp_path, queue):
+    extra = {}
+    if queue == "redis":
+        extra["REDIS_URL"] = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+        host, port = "127.0.0.1", 6379
+        try:
+            socket.create_connection((host, port), 1).close()
+        except OSError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    env = kam_env(tmp_path, **extra)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    assert kam("token", "create", "lan", env=env).returncode == 0
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kam", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        enqueue = "from kam.core.jobs import send_daily_digests_job; send_daily_digests_job()"
+        assert kam("shell", "-c", enqueue, env=env).returncode == 0
+        mail_dir = tmp_path / "mail"
+        deadline = time.monotonic() + 60
+        while not (mail_dir.exists() and any(mail_dir.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        messages = [path.read_text() for path in mail_dir.iterdir()] if mail_dir.exists() else []
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert len(messages) == 1
+    assert "lan@example.com" in messages[0] and "command line" in messages[0]
