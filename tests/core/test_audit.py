@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from kam.core.audit import diff, history_of, record_event, snapshot
+from kam.core.audit import created, diff, history_of, record_event, snapshot
 
 
 def test_diff_keeps_only_what_changed():
@@ -32,3 +32,26 @@ def test_history_lists_a_records_events_newest_first_with_field_labels(lan, admi
 def test_history_belongs_to_one_record(lan, hoa, admin):
     record_event(subject=hoa, verb="user.updated", by=admin)
     assert list(history_of(lan)) == []
+
+
+def test_history_reads_flags_as_yes_no_and_choices_by_their_label(lan, admin):
+    record_event(
+        subject=lan,
+        verb="user.updated",
+        by=admin,
+        changes={"is_kam": [True, False], "language": ["vi", "en"]},
+    )
+    with translation.override("en"):
+        assert history_of(lan)[0].readable_changes == [
+            ("Key Account Manager", "yes", "no"),
+            ("language", "Vietnamese", "English"),
+        ]
+
+
+def test_a_new_records_history_lists_only_the_values_it_was_given():
+    assert created(
+        {"full_name": "Lan", "email": "", "team": None, "is_kam": False, "is_active": True}
+    ) == {
+        "full_name": [None, "Lan"],
+        "is_active": [None, True],
+    }

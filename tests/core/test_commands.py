@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from faker.providers.person.vi_VN import Provider as VietnameseNames
 
 from kam.core.models import AuditEvent
 from kam.people import services
@@ -35,8 +36,11 @@ def test_the_same_seed_gives_the_same_demo_data(db):
 
 def test_the_demo_data_is_vietnamese_with_every_role_represented(db):
     call_command("seed", verbosity=0)
-    names = " ".join(seeded_names())
-    assert any(letter in names for letter in "ăâđêôơư")
+    names = seeded_names()
+    assert any(letter in " ".join(names) for letter in "ăâđêôơư")
+    # Family name first, no honorifics (Faker's vi_VN default writes "Bà An Đặng").
+    family_names = {*VietnameseNames.last_names, "Phan", "Võ", "Đỗ", "Lê"}
+    assert all(name.split()[0] in family_names for name in names), names
     for flag in ["is_superuser", "is_director", "is_kam", "is_sales", "is_planner", "is_finance"]:
         assert User.objects.filter(**{flag: True}).exists(), flag
     assert User.objects.filter(username="creative", department__code="creative").exists()

@@ -35,6 +35,11 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     }
 
 
+def created(after: Snapshot) -> dict[str, list[Any]]:
+    """A new record's changes: the fields given a value, as {field: [None, value]}."""
+    return {name: [None, value] for name, value in after.items() if value not in (None, "", False)}
+
+
 def record_event(
     *, subject: models.Model, verb: str, by: Any, changes: dict | None = None
 ) -> AuditEvent:

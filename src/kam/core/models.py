@@ -39,14 +39,25 @@ class AuditEvent(models.Model):
         return str(verb_label(self.verb))
 
     @property
-    def readable_changes(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) in the reader's language."""
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) in the reader's language: yes/no for flags, the label
+        of a choice, "—" for nothing."""
         model = self.subject_type.model_class()
         rows = []
         for name, (before, after) in self.changes.items():
             try:
-                label = str(model._meta.get_field(name).verbose_name) if model else name
+                field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
-                label = name
-            rows.append((label, before, after))
+                field = None
+            label = str(field.verbose_name) if field is not None else name
+            rows.append((label, _readable(field, before), _readable(field, after)))
         return rows
+
+
+def _readable(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))

@@ -39,6 +39,19 @@ def make_context(*, scale: str, seed: int) -> SeedContext:
     return SeedContext(scale=scale, rng=random.Random(seed), fake=fake)
 
 
+# Faker's vi_VN provider writes names in Western order with honorifics ("Bà An Đặng") and its
+# plain first_name() is English; Vietnamese write family, middle, given name.
+_MIDDLE_NAMES = {"female": ["Thị", "Ngọc", "Thu", "Thanh", "Mai", "Phương", "Kim"],
+                 "male": ["Văn", "Minh", "Quốc", "Hữu", "Đức", "Thành", "Gia"]}  # fmt: skip
+
+
+def vietnamese_full_name(ctx: SeedContext) -> str:
+    """A realistic Vietnamese full name, family name first: "Nguyễn Thị Duyên"."""
+    gender = ctx.rng.choice(["female", "male"])
+    given = ctx.fake.first_name_female() if gender == "female" else ctx.fake.first_name_male()
+    return f"{ctx.fake.last_name()} {ctx.rng.choice(_MIDDLE_NAMES[gender])} {given}"
+
+
 def seed_all(ctx: SeedContext) -> None:
     """Run every kam app's seed step in app order."""
     for config in apps.get_app_configs():

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from kam.core.seed import SeedContext
+from kam.core.seed import SeedContext, vietnamese_full_name
 from kam.people import services
 from kam.people.models import User
 
@@ -61,7 +61,9 @@ def seed(ctx: SeedContext) -> None:
             services.update_user(by=admin, user=people[username], team=team)
     for code, department in departments.items():
         for number in range(1, EXTRA_MEMBERS_PER_DEPARTMENT[ctx.scale] + 1):
-            _demo_user(password_hash, admin, f"{code}{number}", ctx.fake.name(), department)
+            _demo_user(
+                password_hash, admin, f"{code}{number}", vietnamese_full_name(ctx), department
+            )
     ctx.log.append(
         f"people: {User.objects.count()} users, {len(TEAMS)} teams, {len(departments)} departments"
     )

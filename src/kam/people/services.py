@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.core.audit import diff, record_event, snapshot
+from kam.core.audit import created, diff, record_event, snapshot
 from kam.core.errors import DomainError, require
 from kam.people.models import ApiToken, Department, LoginFailure, Team, User
 from kam.people.permissions import can_manage_people, can_revoke_token
@@ -61,7 +61,7 @@ def create_first_admin(*, username: str, password: str, full_name: str, email: s
     )
     user.set_password(password)
     _validated_save(user, field="username", message=_("This username is already taken."))
-    record_event(subject=user, verb="user.created", by=None, changes=diff({}, _user_snapshot(user)))
+    record_event(subject=user, verb="user.created", by=None, changes=created(_user_snapshot(user)))
     return user
 
 
@@ -78,7 +78,7 @@ def create_user(*, by: User, username: str, password: str | None = None, **field
     else:
         user.set_unusable_password()
     _validated_save(user, field="username", message=_("This username is already taken."))
-    record_event(subject=user, verb="user.created", by=by, changes=diff({}, _user_snapshot(user)))
+    record_event(subject=user, verb="user.created", by=by, changes=created(_user_snapshot(user)))
     return user
 
 
@@ -172,7 +172,7 @@ def create_team(*, by: User, name: str, leader: User) -> Team:
     team = Team(name=name.strip(), leader=leader)
     _validated_save(team, field="name", message=_("A team with this name already exists."))
     record_event(
-        subject=team, verb="team.created", by=by, changes=diff({}, snapshot(team, TEAM_FIELDS))
+        subject=team, verb="team.created", by=by, changes=created(snapshot(team, TEAM_FIELDS))
     )
     return team
 
@@ -210,7 +210,7 @@ def create_department(*, by: User, **fields) -> Department:
         subject=department,
         verb="department.created",
         by=by,
-        changes=diff({}, snapshot(department, DEPARTMENT_FIELDS)),
+        changes=created(snapshot(department, DEPARTMENT_FIELDS)),
     )
     return department
 
