@@ -130,3 +130,39 @@ def test_the_worker_runs_queued_jobs(tmp_path, queue):
         worker.wait(timeout=30)
     assert len(messages) == 1
     assert "lan@example.com" in messages[0] and "command line" in messages[0]
+
+
+def test_the_embedded_database_is_durable_and_queues_concurrent_writers(tmp_path):
+    env = kam_env(tmp_path)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    pragmas = (
+        "from django.db import connection; cursor = connection.cursor(); "
+        "print(cursor.execute('PRAGMA journal_mode').fetchone()[0], "
+        "cursor.execute('PRAGMA synchronous').fetchone()[0])"
+    )
+    assert kam("shell", "-v0", "-c", pragmas, env=env).stdout.split() == ["wal", "2"]  # 2 = FULL
+    # Six processes each add twenty people at once. Each service reads (uniqueness checks) and
+    # then writes; IMMEDIATE transactions make them wait their turn instead of failing with
+    # "database is locked" when a reader's lock cannot be upgraded.
+    write = (
+        "import os; from kam.people import services; from kam.people.models import User; "
+        "admin = User.objects.get(username='admin'); "
+        "[services.create_user(by=admin, username=f'w{os.getpid()}x{i}', full_name='Thử') "
+        "for i in range(20)]"
+    )
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kam", "shell", "-c", write],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    errors = [writer.communicate(timeout=120)[1] for writer in writers]
+    assert [writer.returncode for writer in writers] == [0] * 6, errors
+    count = (
+        "from kam.people.models import User; print(User.objects.filter(full_name='Thử').count())"
+    )
+    assert kam("shell", "-v0", "-c", count, env=env).stdout.strip() == "120"
