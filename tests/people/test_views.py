@@ -195,3 +195,8 @@ class TestDirectory:
         )
         assert response.status_code == 422
         assert "leader" in response.context["form"].errors
+
+
+def test_the_profile_explains_how_to_send_a_token(login, lan):
+    page = login(lan).get(reverse("people:profile")).content.decode()
+    assert "Authorization: Bearer &lt;token&gt;" in page
