@@ -8,6 +8,8 @@ from django.test import Client
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 
 PASSWORD = "correct horse battery"
+# "lan" in full-width letters: a different string that Django signs in as "lan" (NFKC).
+FULL_WIDTH_LAN = "\uff4c\uff41\uff4e"
 
 
 def pytest_configure(config) -> None:

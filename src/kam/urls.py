@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from kam.api import api
 from kam.core import views as core_views
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", include("kam.core.urls")),
     path("", include("kam.people.urls")),
     path("api/v1/", api.urls),
+    # The admin site signs in through kam's own throttled sign-in page.
+    path("admin/login/", RedirectView.as_view(pattern_name="people:login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -180,3 +180,10 @@ def test_the_interactive_docs_load_without_a_cdn(client):
 def test_an_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_a_kam_cannot_probe_which_teams_exist_through_refused_writes(client, lan, team_b):
+    headers = bearer(lan)
+    for team_id in (team_b.pk, 999999):
+        body = {"username": "probe", "full_name": "Dò", "team_id": team_id}
+        assert send(client, "post", "/api/v1/users", body, **headers).status_code == 404

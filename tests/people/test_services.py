@@ -6,6 +6,7 @@ from kam.core.errors import DomainError
 from kam.core.models import AuditEvent
 from kam.people import services
 from kam.people.models import ApiToken, LoginFailure, User
+from tests.conftest import FULL_WIDTH_LAN
 
 
 def events(subject, verb):
@@ -157,20 +158,35 @@ class TestApiTokens:
 
 class TestSignInThrottling:
     @override_settings(KAM_LOGIN_MAX_FAILURES=3)
-    def test_a_username_locks_after_repeated_failures(self, db):
-        for _ in range(3):
-            services.record_sign_in_failure(username="Lan", ip_address="10.0.0.1")
-        assert services.sign_in_locked(username="lan", ip_address="10.0.0.2")
-        assert not services.sign_in_locked(username="hoa", ip_address="10.0.0.2")
+    def test_a_username_locks_after_its_allowance_of_attempts(self, db):
+        verdicts = [
+            services.count_sign_in_attempt(username="Lan", ip_address=f"10.0.0.{n}")
+            for n in range(4)
+        ]
+        assert verdicts == [False, False, False, True]
+        assert not services.count_sign_in_attempt(username="hoa", ip_address="10.0.0.9")
+
+    @override_settings(KAM_LOGIN_MAX_FAILURES=3)
+    def test_look_alike_spellings_of_a_username_share_one_count(self, db):
+        for spelling in ["lan", "LAN", FULL_WIDTH_LAN]:
+            services.count_sign_in_attempt(username=spelling, ip_address=None)
+        assert services.count_sign_in_attempt(username=" Lan ", ip_address=None)
 
     @override_settings(KAM_LOGIN_MAX_FAILURES=2)
     def test_one_address_guessing_many_usernames_locks_too(self, db):
-        for number in range(8):
-            services.record_sign_in_failure(username=f"user{number}", ip_address="10.0.0.9")
-        assert services.sign_in_locked(username="someone", ip_address="10.0.0.9")
+        verdicts = [
+            services.count_sign_in_attempt(username=f"user{n}", ip_address="10.0.0.9")
+            for n in range(9)
+        ]
+        assert verdicts[-1] and not any(verdicts[:8])
+
+    def test_success_clears_the_usernames_count(self, db):
+        services.count_sign_in_attempt(username=FULL_WIDTH_LAN.upper(), ip_address=None)
+        services.sign_in_succeeded(username="lan")
+        assert not LoginFailure.objects.exists()
 
     def test_old_failures_are_forgotten(self, db):
-        services.record_sign_in_failure(username="lan", ip_address=None)
+        services.count_sign_in_attempt(username="lan", ip_address=None)
         LoginFailure.objects.update(at="2020-01-01T00:00:00Z")
         assert services.forget_old_sign_in_failures() == 1
         assert not LoginFailure.objects.exists()

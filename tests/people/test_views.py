@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from kam.core.models import AuditEvent
 from kam.people.models import ApiToken, LoginFailure, User
-from tests.conftest import PASSWORD
+from tests.conftest import FULL_WIDTH_LAN, PASSWORD
 
 
 class TestSignIn:
@@ -27,11 +27,41 @@ class TestSignIn:
         assert "_auth_user_id" not in client.session
         assert "15" in response.content.decode()  # the wait, in minutes
 
+    @override_settings(KAM_LOGIN_MAX_FAILURES=3)
+    def test_an_empty_password_does_not_reset_the_count(self, client, lan):
+        for _ in range(2):
+            client.post(reverse("people:login"), {"username": "lan", "password": "nope"})
+            client.post(reverse("people:login"), {"username": "lan", "password": ""})
+        client.post(reverse("people:login"), {"username": "lan", "password": PASSWORD})
+        assert "_auth_user_id" not in client.session
+
+    @override_settings(KAM_LOGIN_MAX_FAILURES=2)
+    def test_a_full_width_spelling_of_a_locked_username_is_locked_too(self, client, lan):
+        for _ in range(2):
+            client.post(reverse("people:login"), {"username": "lan", "password": "nope"})
+        client.post(reverse("people:login"), {"username": FULL_WIDTH_LAN, "password": PASSWORD})
+        assert "_auth_user_id" not in client.session
+
     def test_a_successful_sign_in_clears_the_failures(self, client, lan):
         client.post(reverse("people:login"), {"username": "lan", "password": "nope"})
         response = client.post(reverse("people:login"), {"username": "lan", "password": PASSWORD})
         assert response.status_code == 302
         assert not LoginFailure.objects.exists()
+
+    def test_an_empty_form_says_which_fields_are_missing(self, client, db):
+        page = client.post(
+            reverse("people:login"), {"username": "", "password": ""}
+        ).content.decode()
+        assert page.count('class="form-error"') >= 2
+
+    def test_the_admin_site_signs_in_through_the_throttled_page(self, client, db):
+        response = client.get("/admin/login/?next=/admin/")
+        assert response.status_code == 302
+        assert response["Location"] == reverse("people:login") + "?next=/admin/"
+
+    def test_a_signed_in_person_sent_back_to_sign_in_lands_home(self, login, lan):
+        response = login(lan).get(reverse("people:login") + "?next=/login/")
+        assert response.status_code == 302 and response["Location"] == "/"
 
     @override_settings(PRODUCTION=True)
     def test_production_refuses_the_demo_password_at_sign_in(self, client, lan):

@@ -1,19 +1,29 @@
 """What every API router shares: the error shape and the pagination of lists."""
 
 import logging
+from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 
 from kam.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 
-class ErrorOut(Schema):
-    detail: str
+# A record id as the database can hold it; larger numbers are a 422, not an overflow.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` → `{"items": [...], "count": total}`, with bounded numbers."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=200)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

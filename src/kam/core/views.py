@@ -25,7 +25,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
-def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
     """API paths answer JSON with a `detail`; pages answer a page in the shell, never a trace."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
@@ -33,16 +33,16 @@ def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
-    return _error(request, 400, _("The request could not be understood."))
+    return error_response(request, 400, _("The request could not be understood."))
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
-    return _error(request, 403, _("You may not do this."))
+    return error_response(request, 403, _("You may not do this."))
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return _error(request, 404, _("This page does not exist, or you may not see it."))
+    return error_response(request, 404, _("This page does not exist, or you may not see it."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, _("Something went wrong on our side. It has been logged."))
+    return error_response(request, 500, _("Something went wrong on our side. It has been logged."))

@@ -2,13 +2,15 @@
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
-from kam.core.errors import DomainError
+from kam.core.api import Id, Pagination
+from kam.core.errors import DomainError, require
 from kam.people import queries, services
-from kam.people.models import Department, Team, User
+from kam.people.models import Team, User
+from kam.people.permissions import can_manage_people
 
 
 class BearerAuth(HttpBearer):
@@ -65,8 +67,8 @@ class UserPatch(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=150)
     email: str | None = Field(None, max_length=254)
     language: User.Language | None = None
-    team_id: int | None = None
-    department_id: int | None = None
+    team_id: Id | None = None
+    department_id: Id | None = None
     is_kam: bool | None = None
     is_director: bool | None = None
     is_sales: bool | None = None
@@ -99,12 +101,12 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    leader_id: int
+    leader_id: Id
 
 
 class TeamPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
-    leader_id: int | None = None
+    leader_id: Id | None = None
 
 
 class DepartmentOut(Schema):
@@ -129,21 +131,30 @@ class DepartmentPatch(Schema):
     is_active: bool | None = None
 
 
-def _resolve_refs(data: dict) -> dict:
-    """Turn `team_id`, `department_id`, `leader_id` into records, refusing unknown ones."""
+def _resolve_refs(viewer: User, data: dict) -> dict:
+    """Turn `team_id`, `department_id`, `leader_id` into records the caller may see, refusing
+    unknown ones. Callers check permission first, so a refusal never reveals what exists."""
     refs = {
-        "team_id": ("team", Team, gettext_lazy("There is no such team.")),
-        "department_id": ("department", Department, gettext_lazy("There is no such department.")),
-        "leader_id": ("leader", User, gettext_lazy("There is no such person.")),
+        "team_id": ("team", queries.teams_visible_to, gettext_lazy("There is no such team.")),
+        "department_id": (
+            "department",
+            queries.departments_visible_to,
+            gettext_lazy("There is no such department."),
+        ),
+        "leader_id": ("leader", queries.users_visible_to, gettext_lazy("There is no such person.")),
     }
-    for key, (field, model, unknown) in refs.items():
+    for key, (field, visible_to, unknown) in refs.items():
         if key in data:
             pk = data.pop(key)
-            record = model.objects.filter(pk=pk).first() if pk is not None else None
+            record = visible_to(viewer).filter(pk=pk).first() if pk is not None else None
             if pk is not None and record is None:
                 raise DomainError(unknown, field=key)
             data[field] = record
     return data
+
+
+def _require_people_manager(request: HttpRequest) -> None:
+    require(can_manage_people(request.user))
 
 
 # --- The current user -----------------------------------------------------------------------
@@ -160,68 +171,70 @@ def patch_me(request: HttpRequest, payload: ProfileIn):
 
 # --- Users ----------------------------------------------------------------------------------
 @router.get("/users", response=list[UserOut], summary="People the caller may see")
-@paginate(PageNumberPagination)
-def list_users(request: HttpRequest, q: str = "", team_id: int | None = None):
+@paginate(Pagination)
+def list_users(request: HttpRequest, q: str = Query("", max_length=200), team_id: Id | None = None):
     return queries.users_for_list(request.user, search=q, team_id=team_id)
 
 
 @router.get("/users/{user_id}", response=UserOut)
-def get_user(request: HttpRequest, user_id: int):
+def get_user(request: HttpRequest, user_id: Id):
     return queries.get_user_for(request.user, user_id)
 
 
 @router.post("/users", response={201: UserOut}, summary="Add a person (admins)")
 def create_user(request: HttpRequest, payload: UserIn):
-    data = _resolve_refs(payload.dict(exclude_unset=True))
+    _require_people_manager(request)
+    data = _resolve_refs(request.user, payload.dict(exclude_unset=True))
     user = services.create_user(by=request.user, **data)
     return Status(201, queries.get_user_for(request.user, user.pk))
 
 
 @router.patch("/users/{user_id}", response=UserOut, summary="Change a person (admins)")
-def patch_user(request: HttpRequest, user_id: int, payload: UserPatch):
+def patch_user(request: HttpRequest, user_id: Id, payload: UserPatch):
+    _require_people_manager(request)
     user = queries.get_user_for(request.user, user_id)
-    services.update_user(
-        by=request.user, user=user, **_resolve_refs(payload.dict(exclude_unset=True))
-    )
+    data = _resolve_refs(request.user, payload.dict(exclude_unset=True))
+    services.update_user(by=request.user, user=user, **data)
     return queries.get_user_for(request.user, user_id)
 
 
 # --- Teams ----------------------------------------------------------------------------------
 @router.get("/teams", response=list[TeamOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_teams(request: HttpRequest):
     return queries.teams_for_list(request.user).prefetch_related("members").order_by("name")
 
 
 @router.get("/teams/{team_id}", response=TeamOut)
-def get_team(request: HttpRequest, team_id: int):
+def get_team(request: HttpRequest, team_id: Id):
     return queries.get_team_for(request.user, team_id)
 
 
 @router.post("/teams", response={201: TeamOut}, summary="Create a team (admins)")
 def create_team(request: HttpRequest, payload: TeamIn):
-    team = services.create_team(by=request.user, **_resolve_refs(payload.dict()))
+    _require_people_manager(request)
+    team = services.create_team(by=request.user, **_resolve_refs(request.user, payload.dict()))
     return Status(201, queries.get_team_for(request.user, team.pk))
 
 
 @router.patch("/teams/{team_id}", response=TeamOut, summary="Change a team (admins)")
-def patch_team(request: HttpRequest, team_id: int, payload: TeamPatch):
+def patch_team(request: HttpRequest, team_id: Id, payload: TeamPatch):
+    _require_people_manager(request)
     team = queries.get_team_for(request.user, team_id)
-    services.update_team(
-        by=request.user, team=team, **_resolve_refs(payload.dict(exclude_unset=True))
-    )
+    data = _resolve_refs(request.user, payload.dict(exclude_unset=True))
+    services.update_team(by=request.user, team=team, **data)
     return queries.get_team_for(request.user, team_id)
 
 
 # --- Departments ----------------------------------------------------------------------------
 @router.get("/departments", response=list[DepartmentOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_departments(request: HttpRequest):
     return queries.departments_for_list(request.user).order_by("name")
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
-def get_department(request: HttpRequest, department_id: int):
+def get_department(request: HttpRequest, department_id: Id):
     return queries.get_department_for(request.user, department_id)
 
 
@@ -234,7 +247,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn):
 @router.patch(
     "/departments/{department_id}", response=DepartmentOut, summary="Change a department (admins)"
 )
-def patch_department(request: HttpRequest, department_id: int, payload: DepartmentPatch):
+def patch_department(request: HttpRequest, department_id: Id, payload: DepartmentPatch):
     department = queries.get_department_for(request.user, department_id)
     return services.update_department(
         by=request.user, department=department, **payload.dict(exclude_unset=True)

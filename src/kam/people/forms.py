@@ -5,15 +5,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.forms import ServiceModelForm
+from kam.core.http import client_ip
 from kam.people import services
 from kam.people.models import Department, Team, User
 from kam.people.queries import directors
-
-
-def client_ip(request) -> str | None:
-    """The caller's address as the web server saw it (gunicorn sets REMOTE_ADDR from the
-    trusted proxy's forwarded header)."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SignInForm(AuthenticationForm):
@@ -26,21 +21,19 @@ class SignInForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
-        ip_address = client_ip(self.request) if self.request else None
-        if username and services.sign_in_locked(username=username, ip_address=ip_address):
+        username = self.data.get("username") or ""
+        if username and services.count_sign_in_attempt(
+            username=username, ip_address=client_ip(self.request) if self.request else None
+        ):
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={"minutes": services.sign_in_lock_minutes()},
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            services.record_sign_in_failure(username=username, ip_address=ip_address)
-            raise
-        services.refuse_demo_password(self.cleaned_data.get("password", ""))
-        services.clear_sign_in_failures(username=username)
+        cleaned = super().clean()
+        services.refuse_demo_password(cleaned.get("password", ""))
+        if self.user_cache is not None:
+            services.sign_in_succeeded(username=username)
         return cleaned
 
 

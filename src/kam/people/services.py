@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -285,18 +286,33 @@ def user_for_api_key(key: str) -> User | None:
 
 
 # --- Sign-in throttling ---------------------------------------------------------------------
+def sign_in_key(username: str) -> str:
+    """The name attempts are counted under: the one Django signs in with (NFKC-normalised, so
+    the full-width spelling of "lan" is "lan"), ignoring case."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()[:150]
+
+
+@transaction.atomic
+def count_sign_in_attempt(*, username: str, ip_address: str | None) -> bool:
+    """Count an attempt before the password is checked, and say whether signing in is locked.
+    Every attempt counts as a failure until it succeeds, so a burst of concurrent guesses cannot
+    all pass the check. An address gets more room than a username, since an office shares one."""
+    key = sign_in_key(username)
+    LoginFailure.objects.create(username=key, ip_address=ip_address)
+    limit = settings.KAM_LOGIN_MAX_FAILURES
+    if _recent_failures(username=key) > limit:
+        return True
+    return bool(ip_address) and _recent_failures(ip_address=ip_address) > limit * 4
+
+
 def _recent_failures(**lookup) -> int:
     since = timezone.now() - timedelta(minutes=settings.KAM_LOGIN_LOCK_MINUTES)
     return LoginFailure.objects.filter(at__gte=since, **lookup).count()
 
 
-def sign_in_locked(*, username: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this username, or from this address (which gets more room,
-    since an office shares one address)."""
-    limit = settings.KAM_LOGIN_MAX_FAILURES
-    if _recent_failures(username=username.lower()) >= limit:
-        return True
-    return bool(ip_address) and _recent_failures(ip_address=ip_address) >= limit * 4
+def sign_in_succeeded(*, username: str) -> None:
+    """A right password clears the username's count."""
+    LoginFailure.objects.filter(username=sign_in_key(username)).delete()
 
 
 def sign_in_lock_minutes() -> int:
@@ -307,14 +323,6 @@ def refuse_demo_password(password: str) -> None:
     """Production never signs anybody in with the demo data set's password."""
     if settings.PRODUCTION and password == settings.DEMO_PASSWORD:
         raise ValidationError(_("The demo password is not allowed in production."), code="demo")
-
-
-def record_sign_in_failure(*, username: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip_address)
-
-
-def clear_sign_in_failures(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
 
 
 def forget_old_sign_in_failures() -> int:

@@ -1,5 +1,7 @@
 """Pages for signing in, one's own profile, and the people, teams and departments directory."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -25,6 +27,11 @@ class SignInView(auth_views.LoginView):
     template_name = "people/login.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        """Never "next" back to the sign-in page itself (Django would see a redirect loop)."""
+        url = super().get_redirect_url()
+        return "" if urlsplit(url).path == self.request.path else url
 
 
 @require_POST

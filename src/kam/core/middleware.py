@@ -1,0 +1,62 @@
+"""Request hygiene shared by every page and endpoint."""
+
+from http import HTTPStatus
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from kam.core.views import error_response
+
+_JSON = "application/json"
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse NUL characters in the path, query, form fields and JSON bodies with a 400 before
+    anything reaches the database: PostgreSQL cannot store them, and no person types one."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _carries_nul(request):
+            return error_response(request, 400, _("The request contains a NUL character."))
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or _any_nul(request.GET):
+        return True
+    if request.content_type == _JSON:
+        return b"\x00" in request.body or b"\\u0000" in request.body
+    if request.method == "POST":
+        return _any_nul(request.POST)
+    return False
+
+
+def _any_nul(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
+
+
+class ApiErrorsAsJsonMiddleware:
+    """Errors the API framework answers itself (e.g. 405 for a method an endpoint does not
+    have) get the API's JSON shape too: `{"detail": ...}`."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(_JSON)
+        ):
+            json_response = JsonResponse(
+                {"detail": HTTPStatus(response.status_code).phrase}, status=response.status_code
+            )
+            if "Allow" in response:
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response
