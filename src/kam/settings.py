@@ -35,7 +35,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SRC_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = SRC_DIR.parent.parent
+# The checkout kam runs from (./dev up); for an installed package, the working directory.
+PROJECT_DIR = (
+    SRC_DIR.parent.parent if (SRC_DIR.parent.parent / "package.json").exists() else Path.cwd()
+)
 DATA_DIR = Path(env("KAM_DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -60,9 +63,14 @@ def _secret_key() -> str:
         return key
     # Development keeps a generated key in the data folder so sessions survive a restart.
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        # Created readable by the owner only from the first byte; O_EXCL settles a race
+        # between processes starting together.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 

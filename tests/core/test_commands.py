@@ -8,7 +8,7 @@ from faker.providers.person.vi_VN import Provider as VietnameseNames
 from kam.core.models import AuditEvent
 from kam.people import services
 from kam.people.checks import demo_passwords_check
-from kam.people.models import ApiToken, Department, Team, User
+from kam.people.models import ApiToken, Team, User
 
 
 def seeded_names() -> list[str]:
@@ -20,7 +20,6 @@ def empty_the_database() -> None:
     User.objects.update(team=None, department=None)
     Team.objects.all().delete()
     User.objects.all().delete()
-    Department.objects.all().delete()
 
 
 def test_the_same_seed_gives_the_same_demo_data(db):

@@ -155,10 +155,12 @@ class TestTeamsAndDepartments:
 
     def test_every_signed_in_person_reads_the_departments(self, client, creative, sales):
         items = client.get("/api/v1/departments", **bearer(sales)).json()["items"]
-        assert [item["code"] for item in items] == ["creative"]
+        assert {item["code"] for item in items} == {
+            "plan", "event", "creative", "media", "kol", "production", "finance"
+        }  # fmt: skip
 
     def test_an_admin_adds_a_department_and_a_finance_person_cannot(self, client, admin, finance):
-        body = {"code": "kol", "name": "KOL", "name_en": "KOL"}
+        body = {"code": "digital", "name": "Kỹ thuật số", "name_en": "Digital"}
         assert (
             send(client, "post", "/api/v1/departments", body, **bearer(finance)).status_code == 404
         )
@@ -187,3 +189,10 @@ def test_a_kam_cannot_probe_which_teams_exist_through_refused_writes(client, lan
     for team_id in (team_b.pk, 999999):
         body = {"username": "probe", "full_name": "Dò", "team_id": team_id}
         assert send(client, "post", "/api/v1/users", body, **headers).status_code == 404
+
+
+def test_a_bearer_caller_is_answered_in_their_language(client, lan):
+    services.update_profile(by=lan, language="en")
+    response = client.get("/api/v1/users/999999", **bearer(lan))
+    assert response.json()["detail"] == "Not found."
+    assert response["Content-Language"] == "en"

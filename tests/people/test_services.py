@@ -1,11 +1,12 @@
 import pytest
 from django.http import Http404
 from django.test import override_settings
+from django.utils import translation
 
 from kam.core.errors import DomainError
 from kam.core.models import AuditEvent
 from kam.people import services
-from kam.people.models import ApiToken, LoginFailure, User
+from kam.people.models import ApiToken, Department, LoginFailure, User
 from tests.conftest import FULL_WIDTH_LAN
 
 
@@ -67,6 +68,25 @@ class TestUsers:
         lan.refresh_from_db()
         assert lan.email == "lan@example.com"
 
+    def test_an_admin_sets_a_forgotten_password_and_the_history_says_so(self, admin, lan):
+        services.set_password(by=admin, user=lan, password="a fresh start 2026")
+        lan.refresh_from_db()
+        assert lan.check_password("a fresh start 2026")
+        assert events(lan, "user.password_set").get().actor == admin
+
+    def test_only_an_admin_sets_someone_elses_password(self, director, lan):
+        with pytest.raises(Http404):
+            services.set_password(by=director, user=lan, password="a fresh start 2026")
+
+    def test_changing_a_person_does_not_write_back_a_stale_password(self, admin, lan):
+        stale = User.objects.get(pk=lan.pk)
+        services.change_password(
+            by=lan, old_password="correct horse battery", new_password="brand new secret 1"
+        )
+        services.update_user(by=admin, user=stale, email="lan.nguyen@example.com")
+        lan.refresh_from_db()
+        assert lan.check_password("brand new secret 1") and lan.email == "lan.nguyen@example.com"
+
     def test_the_first_admin_exists_only_once(self, db):
         services.create_first_admin(username="root", password="x" * 12, full_name="Gốc")
         with pytest.raises(DomainError):
@@ -112,6 +132,18 @@ class TestTeamsAndDepartments:
             services.create_team(by=admin, name="Nhóm A", leader=director)
         assert refused.value.field == "name"
 
+    def test_a_new_installation_starts_with_the_agencys_departments(self, db):
+        assert set(Department.objects.values_list("code", flat=True)) == {
+            "plan", "event", "creative", "media", "kol", "production", "finance"
+        }  # fmt: skip
+
+    def test_the_audit_names_a_department_the_same_whoever_reads(
+        self, admin, lan, creative_department
+    ):
+        with translation.override("en"):
+            services.update_user(by=admin, user=lan, department=creative_department)
+        assert events(lan, "user.updated").get().changes["department"] == [None, "Sáng tạo"]
+
     def test_renaming_a_department_is_audited(self, admin, creative_department):
         services.update_department(by=admin, department=creative_department, name="Phòng Sáng tạo")
         assert events(creative_department, "department.updated").get().changes == {
@@ -129,6 +161,13 @@ class TestApiTokens:
         assert key.startswith("kam_") and len(key) > 40
         assert key not in token.key_hash and token.prefix == key[:12]
         assert services.user_for_api_key(key) == lan
+
+    def test_token_events_read_as_api_tokens_in_the_history(self, lan):
+        services.create_api_token(by=lan, name="Zapier")
+        with translation.override("en"):
+            assert events(lan, "token.created").get().readable_changes == [
+                ("API token", "—", "Zapier (" + ApiToken.objects.get().prefix + "…)")
+            ]
 
     def test_a_revoked_token_no_longer_signs_in(self, lan):
         token, key = services.create_api_token(by=lan, name="Zapier")
@@ -192,7 +231,7 @@ class TestSignInThrottling:
         assert not LoginFailure.objects.exists()
 
 
-def test_demo_users_get_the_demo_password_only_outside_production(db):
+def test_the_demo_data_puts_every_demo_login_in_its_place(db):
     from django.core.management import call_command
 
     call_command("seed", scale="demo", verbosity=0)

@@ -1,8 +1,9 @@
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from kam.core.models import AuditEvent
+from kam.people import services
 from kam.people.models import ApiToken, LoginFailure, User
 from tests.conftest import FULL_WIDTH_LAN, PASSWORD
 
@@ -230,3 +231,44 @@ class TestDirectory:
 def test_the_profile_explains_how_to_send_a_token(login, lan):
     page = login(lan).get(reverse("people:profile")).content.decode()
     assert "Authorization: Bearer &lt;token&gt;" in page
+
+
+def test_an_admin_sets_a_password_from_the_persons_page(login, admin, lan):
+    client = login(admin)
+    page = client.get(reverse("people:user_detail", args=[lan.pk])).content.decode()
+    assert reverse("people:user_set_password", args=[lan.pk]) in page
+    response = client.post(
+        reverse("people:user_set_password", args=[lan.pk]),
+        {"password": "a fresh start 2026", "password_again": "a fresh start 2026"},
+    )
+    assert response["Location"] == reverse("people:user_detail", args=[lan.pk])
+    lan.refresh_from_db()
+    assert lan.check_password("a fresh start 2026")
+
+
+def test_mismatched_passwords_are_refused_beside_the_field(login, admin, lan):
+    response = login(admin).post(
+        reverse("people:user_set_password", args=[lan.pk]),
+        {"password": "a fresh start 2026", "password_again": "something else"},
+    )
+    assert response.status_code == 422
+    assert "password_again" in response.context["form"].errors
+
+
+def test_an_admin_revokes_a_persons_token_from_their_page(login, admin, lan):
+    token, _key = services.create_api_token(by=lan, name="Old laptop")
+    client = login(admin)
+    assert "Old laptop" in client.get(reverse("people:user_detail", args=[lan.pk])).content.decode()
+    response = client.post(reverse("people:token_revoke", args=[token.pk]))
+    assert response["Location"] == reverse("people:user_detail", args=[lan.pk])
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_a_form_posted_without_the_csrf_token_is_refused(lan):
+    strict = Client(enforce_csrf_checks=True, HTTP_HOST="127.0.0.1")
+    strict.force_login(lan)
+    response = strict.post(reverse("people:profile"), {"full_name": "X", "language": "en"})
+    assert response.status_code == 403
+    lan.refresh_from_db()
+    assert lan.full_name == "Nguyễn Thị Lan"

@@ -64,6 +64,7 @@ PAGES = {
     "people:user_create": ADMIN_ONLY,
     "people:user_detail": {"own": OWN_TEAM, "other": ADMIN_ONLY},
     "people:user_edit": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "people:user_set_password": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
     "people:team_list": everyone(),
     "people:team_create": ADMIN_ONLY,
     "people:team_detail": {"own": OWN_TEAM, "other": ADMIN_ONLY},
@@ -76,6 +77,28 @@ PAGES = {
     "admin:index": expect(ok=["admin"], others=302),
     "api:openapi-json": everyone(anonymous=200),
     "api:openapi-view": everyone(anonymous=200),
+}
+# An empty POST to every route that takes one: 422 is a refused (empty) form, 200 the sign-in
+# page shown again, 302 a done deed or the way to sign in.
+ADMIN_FORM = expect(ok=["admin"], status=422)
+POSTS = {
+    "people:login": {**expect(ok=SIGNED_IN, status=302), "anonymous": 200},
+    "people:logout": everyone(302),
+    "people:set_language": everyone(302),
+    "people:profile": everyone(422),
+    "people:password_change": everyone(422),
+    "people:token_create": everyone(422),
+    "people:token_revoke": {
+        "own": expect(ok=["admin", "kam"], status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "people:user_create": ADMIN_FORM,
+    "people:user_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "people:user_set_password": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "people:team_create": ADMIN_FORM,
+    "people:team_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "people:department_create": ADMIN_FORM,
+    "people:department_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
@@ -202,20 +225,36 @@ def _client_for(role, everyone, client):
 
 
 # --- Pages ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,side,role", _cases(PAGES))
-def test_page_access(name, side, role, everyone, records, client):
-    policy = PAGES[name]
-    expected = policy[side][role] if side else policy[role]
+def _page_url(name: str, side, records) -> str:
     args = []
     if discovered_routes()[name]:
         kind = next(
             kind for prefix, kind in PAGE_RECORDS.items() if name.split(":")[1].startswith(prefix)
         )
         args = [records[side][kind].pk]
-    response = _client_for(role, everyone, client).get(reverse(name, args=args))
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("name,side,role", _cases(PAGES))
+def test_page_access(name, side, role, everyone, records, client):
+    policy = PAGES[name]
+    expected = policy[side][role] if side else policy[role]
+    response = _client_for(role, everyone, client).get(_page_url(name, side, records))
     assert response.status_code == expected, f"{role} GET {name} ({side})"
     if expected == 302 and role == "anonymous" and name != "admin:index":
         assert response["Location"].startswith(reverse("people:login"))
+
+
+@pytest.mark.parametrize("name,side,role", _cases(POSTS))
+def test_page_writes(name, side, role, everyone, records, client):
+    policy = POSTS[name]
+    expected = policy[side][role] if side else policy[role]
+    response = _client_for(role, everyone, client).post(_page_url(name, side, records), {})
+    assert response.status_code == expected, f"{role} POST {name} ({side})"
+
+
+def test_every_write_route_is_in_the_table_of_writes():
+    assert set(POSTS) <= set(discovered_routes())
 
 
 # --- API ------------------------------------------------------------------------------------

@@ -16,16 +16,3 @@ def is_signed_in(user: User) -> bool:
 
 def is_admin(user: User) -> bool:
     return is_signed_in(user) and user.is_superuser
-
-
-def is_director(user: User) -> bool:
-    return is_signed_in(user) and (user.is_director or user.is_superuser)
-
-
-def is_finance(user: User) -> bool:
-    return is_signed_in(user) and user.is_finance
-
-
-def sees_all_clients(user: User) -> bool:
-    """Admins see every client; Finance reads every client behind the money documents."""
-    return is_admin(user) or is_finance(user)

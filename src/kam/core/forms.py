@@ -13,6 +13,12 @@ from kam.core.errors import DomainError
 T = TypeVar("T")
 
 
+def posted(request: HttpRequest):
+    """The submitted data, or None on a GET. (`request.POST or None` would treat an empty POST
+    as a GET, since an empty QueryDict is falsy.)"""
+    return request.POST if request.method == "POST" else None
+
+
 def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
     """Call a service with a validated form; a refused rule becomes an error beside the field
     it concerns (or at the top of the form), and nothing is saved."""

@@ -49,9 +49,17 @@ class AuditEvent(models.Model):
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
-            label = str(field.verbose_name) if field is not None else name
+            label = _field_label(field, name)
             rows.append((label, _readable(field, before), _readable(field, after)))
         return rows
+
+
+def _field_label(field, name: str) -> str:
+    if field is None:
+        return name
+    if field.is_relation and not hasattr(field, "verbose_name"):  # a reverse relation
+        return str(field.related_model._meta.verbose_name)
+    return str(field.verbose_name)
 
 
 def _readable(field, value) -> str:
@@ -59,5 +67,5 @@ def _readable(field, value) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
     return str(choices.get(value, value))

@@ -1,6 +1,7 @@
 """API of the people app: the current user, users, teams, departments; bearer-token auth."""
 
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -20,6 +21,8 @@ class BearerAuth(HttpBearer):
         user = services.user_for_api_key(token)
         if user is not None:
             request.user = user
+            # The language middleware ran before the token was known: answer in theirs.
+            translation.activate(user.language)
         return user
 
 

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.core.forms import ServiceModelForm
 from kam.core.http import client_ip
-from kam.people import services
+from kam.people import queries, services
 from kam.people.models import Department, Team, User
-from kam.people.queries import directors
 
 
 class SignInForm(AuthenticationForm):
@@ -63,6 +62,22 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password_again = forms.CharField(
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two new passwords differ."))
+        return cleaned
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("e.g. the integration that uses it")
@@ -94,10 +109,9 @@ class UserForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by(
-            "name"
-        )
+        self.fields["team"].queryset = queries.teams_to_choose()
+        self.fields["department"].queryset = queries.departments_to_choose()
+        self.fields["department"].label_from_instance = lambda department: department.display_name
 
 
 class NewUserForm(UserForm):
@@ -105,7 +119,9 @@ class NewUserForm(UserForm):
         label=_("Initial password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Leave empty to set it later; the person cannot sign in until then."),
+        help_text=_(
+            "Leave empty to set it later on the person's page; they cannot sign in until then."
+        ),
     )
 
 
@@ -116,7 +132,7 @@ class TeamForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = directors()
+        self.fields["leader"].queryset = queries.directors()
 
 
 class DepartmentForm(ServiceModelForm):

@@ -21,5 +21,6 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # The language may have changed on the way (an API token names its own person).
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

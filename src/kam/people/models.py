@@ -22,7 +22,8 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
-        return self.display_name
+        # The canonical (Vietnamese) name, so audit records do not depend on who was reading.
+        return self.name
 
     @property
     def display_name(self) -> str:

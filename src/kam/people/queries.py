@@ -80,6 +80,16 @@ def department_members(department: Department) -> QuerySet[User]:
     return department.members.filter(is_active=True).order_by("full_name")
 
 
+def teams_to_choose() -> QuerySet[Team]:
+    """Teams an admin may put a person in."""
+    return Team.objects.order_by("name")
+
+
+def departments_to_choose() -> QuerySet[Department]:
+    """Departments still in use, for an admin's choice."""
+    return Department.objects.filter(is_active=True).order_by("name")
+
+
 def directors() -> QuerySet[User]:
     """People who may lead a team."""
     return User.objects.filter(is_director=True, is_active=True).order_by("full_name")

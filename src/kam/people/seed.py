@@ -5,17 +5,7 @@ from django.contrib.auth.hashers import make_password
 
 from kam.core.seed import SeedContext, vietnamese_full_name
 from kam.people import services
-from kam.people.models import User
-
-DEPARTMENTS = [
-    ("plan", "Kế hoạch", "Plan"),
-    ("event", "Sự kiện", "Event"),
-    ("creative", "Sáng tạo", "Creative"),
-    ("media", "Truyền thông", "Media"),
-    ("kol", "KOL", "KOL"),
-    ("production", "Sản xuất", "Production"),
-    ("finance", "Tài chính - Kế toán", "Finance"),
-]
+from kam.people.models import Department, User
 
 # username, full name, roles, department code
 DEMO_PEOPLE = [
@@ -46,10 +36,8 @@ def seed(ctx: SeedContext) -> None:
         full_name="Phạm Quốc Anh",
         email="admin@example.com",
     )
-    departments = {
-        code: services.create_department(by=admin, code=code, name=name, name_en=name_en)
-        for code, name, name_en in DEPARTMENTS
-    }
+    # The agency's departments come with the first migration.
+    departments = {department.code: department for department in Department.objects.all()}
     people = {"admin": admin}
     for username, full_name, roles, department in DEMO_PEOPLE:
         people[username] = _demo_user(

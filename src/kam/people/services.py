@@ -22,6 +22,7 @@ VERB_LABELS = {
     "user.created": gettext_lazy("created the user"),
     "user.updated": gettext_lazy("changed the user"),
     "user.password_changed": gettext_lazy("changed the password"),
+    "user.password_set": gettext_lazy("set the password"),
     "team.created": gettext_lazy("created the team"),
     "team.updated": gettext_lazy("changed the team"),
     "department.created": gettext_lazy("created the department"),
@@ -93,7 +94,9 @@ def update_user(*, by: User, user: User, **fields) -> User:
         raise DomainError(_("You cannot remove your own admin rights or deactivate yourself."))
     before = _user_snapshot(user)
     _assign(user, fields)
-    _validated_save(user, field="username", message=_("This username is already taken."))
+    _validated_save(
+        user, field="username", message=_("This username is already taken."), update_fields=fields
+    )
     record_event(
         subject=user, verb="user.updated", by=by, changes=diff(before, _user_snapshot(user))
     )
@@ -126,6 +129,17 @@ def change_password(*, by: User, old_password: str, new_password: str) -> User:
     return by
 
 
+@transaction.atomic
+def set_password(*, by: User, user: User, password: str) -> User:
+    """An admin sets a person's password: the first one, or a new one when it is forgotten."""
+    require(can_manage_people(by))
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(subject=user, verb="user.password_set", by=by)
+    return user
+
+
 def _user_snapshot(user: User) -> dict:
     return snapshot(user, USER_FIELDS)
 
@@ -147,12 +161,22 @@ def _validate_password(password: str, user: User) -> None:
         raise DomainError(" ".join(error.messages), field="password") from error
 
 
+# Fields a service's changes imply: the admin-site flag follows the admin role, and
+# `updated_at` (auto_now) is only written when named.
+_ALWAYS_SAVED = {User: ("is_staff",), Team: ("updated_at",), Department: ("updated_at",)}
+
+
 def _validated_save(obj, *, field: str = "", message: str = "", update_fields=None) -> None:
-    """Validate every field, then save; a unique-constraint race becomes a message for `field`
-    instead of a 500."""
+    """Validate, then save: every field of a new record, only `update_fields` of an existing one
+    (so a concurrent change to another field, a password say, is not written back). A
+    unique-constraint race becomes a message for `field` instead of a 500."""
+    exclude = {"password"}
+    if update_fields is not None:
+        update_fields = {*update_fields, *_ALWAYS_SAVED.get(type(obj), ())}
+        exclude |= {f.name for f in obj._meta.concrete_fields if f.name not in update_fields}
     try:
         with transaction.atomic():
-            obj.full_clean(exclude=["password"])
+            obj.full_clean(exclude=exclude)
             obj.save(update_fields=update_fields)
     except ValidationError as error:
         name, messages = next(iter(error.message_dict.items()))
@@ -186,7 +210,9 @@ def update_team(*, by: User, team: Team, **fields) -> Team:
         _require_director(fields["leader"])
     before = snapshot(team, TEAM_FIELDS)
     _assign(team, fields)
-    _validated_save(team, field="name", message=_("A team with this name already exists."))
+    _validated_save(
+        team, field="name", message=_("A team with this name already exists."), update_fields=fields
+    )
     record_event(
         subject=team, verb="team.updated", by=by, changes=diff(before, snapshot(team, TEAM_FIELDS))
     )
@@ -223,7 +249,10 @@ def update_department(*, by: User, department: Department, **fields) -> Departme
     before = snapshot(department, DEPARTMENT_FIELDS)
     _assign(department, fields)
     _validated_save(
-        department, field="code", message=_("A department with this code already exists.")
+        department,
+        field="code",
+        message=_("A department with this code already exists."),
+        update_fields=fields,
     )
     record_event(
         subject=department,
@@ -250,7 +279,9 @@ def create_api_token(*, by: User, name: str) -> tuple[ApiToken, str]:
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=by, name=name[:100], prefix=key[:12], key_hash=_hash(key))
-    record_event(subject=by, verb="token.created", by=by, changes={"token": [None, str(token)]})
+    record_event(
+        subject=by, verb="token.created", by=by, changes={"api_tokens": [None, str(token)]}
+    )
     return token, key
 
 
@@ -262,7 +293,10 @@ def revoke_api_token(*, by: User, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_event(
-            subject=token.user, verb="token.revoked", by=by, changes={"token": [str(token), None]}
+            subject=token.user,
+            verb="token.revoked",
+            by=by,
+            changes={"api_tokens": [str(token), None]},
         )
     return token
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/new/", views.user_create, name="user_create"),
     path("people/<int:pk>/", views.user_detail, name="user_detail"),
     path("people/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("people/<int:pk>/password/", views.user_set_password, name="user_set_password"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from kam.core.audit import history_of
 from kam.core.errors import require
-from kam.core.forms import form_page, run_service
+from kam.core.forms import form_page, posted, run_service
 from kam.core.htmx import wants_fragment
 from kam.people import forms, queries, services
 from kam.people.permissions import can_manage_people
@@ -59,7 +59,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 # --- One's own profile ----------------------------------------------------------------------
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    form = forms.ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         if run_service(form, lambda: services.update_profile(by=request.user, **data)):
@@ -70,7 +70,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = forms.PasswordChangeForm(request.POST or None)
+    form = forms.PasswordChangeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         changed = run_service(
             form,
@@ -107,6 +107,8 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = queries.get_token_for(request.user, pk)
     services.revoke_api_token(by=request.user, token=token)
     messages.success(request, _("The token is revoked."))
+    if token.user_id != request.user.pk:
+        return redirect("people:user_detail", pk=token.user_id)
     return redirect("people:profile")
 
 
@@ -119,7 +121,10 @@ def _render_profile(request: HttpRequest, **forms_and_key) -> HttpResponse:
         "history": history_of(request.user),
         **forms_and_key,
     }
-    return render(request, "people/profile.html", context)
+    refused = any(
+        getattr(form, "is_bound", False) and form.errors for form in forms_and_key.values()
+    )
+    return render(request, "people/profile.html", context, status=422 if refused else 200)
 
 
 def _form_page(
@@ -153,12 +158,32 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.get_user_for(request.user, pk)
+    can_manage = can_manage_people(request.user)
     context = {
         "person": person,
         "history": history_of(person),
-        "can_manage": can_manage_people(request.user),
+        "can_manage": can_manage,
+        # Admins see and revoke a person's tokens (a leaked key, someone leaving).
+        "tokens": queries.tokens_of(person) if can_manage else [],
     }
     return render(request, "people/user_detail.html", context)
+
+
+@login_required
+def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_people(request.user))
+    person = queries.get_user_for(request.user, pk)
+    return _form_page(
+        request,
+        forms.SetPasswordForm(posted(request)),
+        save=lambda data: services.set_password(
+            by=request.user, user=person, password=data["password"]
+        ),
+        success_url=lambda saved: reverse("people:user_detail", args=[saved.pk]),
+        saved_message=_("The password is set."),
+        title=_("Set the password of %(name)s") % {"name": person},
+        cancel_url=reverse("people:user_detail", args=[pk]),
+    )
 
 
 @login_required
@@ -166,7 +191,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
     return _form_page(
         request,
-        forms.NewUserForm(request.POST or None),
+        forms.NewUserForm(posted(request)),
         save=lambda data: services.create_user(by=request.user, **data),
         success_url=lambda person: reverse("people:user_detail", args=[person.pk]),
         saved_message=_("The person is added."),
@@ -181,7 +206,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.get_user_for(request.user, pk)
     return _form_page(
         request,
-        forms.UserForm(request.POST or None, instance=person),
+        forms.UserForm(posted(request), instance=person),
         save=lambda data: services.update_user(by=request.user, user=person, **data),
         success_url=lambda saved: reverse("people:user_detail", args=[saved.pk]),
         saved_message=_("The changes are saved."),
@@ -218,7 +243,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
     return _form_page(
         request,
-        forms.TeamForm(request.POST or None),
+        forms.TeamForm(posted(request)),
         save=lambda data: services.create_team(by=request.user, **data),
         success_url=lambda team: reverse("people:team_detail", args=[team.pk]),
         title=_("New team"),
@@ -232,7 +257,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = queries.get_team_for(request.user, pk)
     return _form_page(
         request,
-        forms.TeamForm(request.POST or None, instance=team),
+        forms.TeamForm(posted(request), instance=team),
         save=lambda data: services.update_team(by=request.user, team=team, **data),
         success_url=lambda saved: reverse("people:team_detail", args=[saved.pk]),
         saved_message=_("The changes are saved."),
@@ -266,7 +291,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
     return _form_page(
         request,
-        forms.DepartmentForm(request.POST or None),
+        forms.DepartmentForm(posted(request)),
         save=lambda data: services.create_department(by=request.user, **data),
         success_url=lambda department: reverse("people:department_detail", args=[department.pk]),
         title=_("New department"),
@@ -280,7 +305,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     department = queries.get_department_for(request.user, pk)
     return _form_page(
         request,
-        forms.DepartmentForm(request.POST or None, instance=department),
+        forms.DepartmentForm(posted(request), instance=department),
         save=lambda data: services.update_department(
             by=request.user, department=department, **data
         ),
