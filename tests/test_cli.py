@@ -51,6 +51,22 @@ def wait_for(url: str, seconds: float = 60) -> bytes:
             time.sleep(0.3)
 
 
+def read_mail(mail_dir: Path) -> list[str]:
+    return [path.read_text() for path in mail_dir.iterdir()] if mail_dir.exists() else []
+
+
+def wait_for_mail(mail_dir: Path, *, containing: str, seconds: float = 60) -> list[str]:
+    """The mail written so far, once one message is complete (the file backend writes a file
+    in several steps, so its mere existence proves nothing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        messages = read_mail(mail_dir)
+        if any(containing in message for message in messages):
+            return messages
+        time.sleep(0.3)
+    return read_mail(mail_dir)
+
+
 def test_kam_up_serves_the_shell_with_demo_logins_and_stops_cleanly(tmp_path):
     port = free_port()
     process = subprocess.Popen(
@@ -124,11 +140,9 @@ def test_the_worker_runs_queued_jobs(tmp_path, queue):
     try:
         enqueue = "from kam.core.jobs import send_daily_digests_job; send_daily_digests_job()"
         assert kam("shell", "-c", enqueue, env=env).returncode == 0
-        mail_dir = tmp_path / "mail"
-        deadline = time.monotonic() + 60
-        while not (mail_dir.exists() and any(mail_dir.iterdir())) and time.monotonic() < deadline:
-            time.sleep(0.3)
-        messages = [path.read_text() for path in mail_dir.iterdir()] if mail_dir.exists() else []
+        wait_for_mail(tmp_path / "mail", containing="lan@example.com")
+        time.sleep(1)  # time for a second, unwanted message to show up
+        messages = read_mail(tmp_path / "mail")
     finally:
         worker.terminate()
         worker.wait(timeout=30)
