@@ -239,7 +239,7 @@ def test_an_admin_sets_a_password_from_the_persons_page(login, admin, lan):
     assert reverse("people:user_set_password", args=[lan.pk]) in page
     response = client.post(
         reverse("people:user_set_password", args=[lan.pk]),
-        {"password": "a fresh start 2026", "password_again": "a fresh start 2026"},
+        {"new_password": "a fresh start 2026", "new_password_again": "a fresh start 2026"},
     )
     assert response["Location"] == reverse("people:user_detail", args=[lan.pk])
     lan.refresh_from_db()
@@ -249,10 +249,10 @@ def test_an_admin_sets_a_password_from_the_persons_page(login, admin, lan):
 def test_mismatched_passwords_are_refused_beside_the_field(login, admin, lan):
     response = login(admin).post(
         reverse("people:user_set_password", args=[lan.pk]),
-        {"password": "a fresh start 2026", "password_again": "something else"},
+        {"new_password": "a fresh start 2026", "new_password_again": "something else"},
     )
     assert response.status_code == 422
-    assert "password_again" in response.context["form"].errors
+    assert "new_password_again" in response.context["form"].errors
 
 
 def test_an_admin_revokes_a_persons_token_from_their_page(login, admin, lan):

@@ -3,14 +3,8 @@ from django.contrib import admin
 from kam.core.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail is read-only everywhere, the admin site included."""
-
-    list_display = ["at", "actor", "verb", "subject_label"]
-    list_filter = ["verb", "subject_type"]
-    search_fields = ["subject_label", "verb"]
-    list_select_related = ["actor", "subject_type"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Kam's records change through their services (rules, audit); the admin site only reads."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -20,3 +14,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "verb", "subject_label"]
+    list_filter = ["verb", "subject_type"]
+    search_fields = ["subject_label", "verb"]
+    list_select_related = ["actor", "subject_type"]

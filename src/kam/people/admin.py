@@ -3,18 +3,8 @@ services that audit every change."""
 
 from django.contrib import admin
 
+from kam.core.admin import ReadOnlyAdmin
 from kam.people.models import ApiToken, Department, Team, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(User)

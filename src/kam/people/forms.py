@@ -42,11 +42,7 @@ class ProfileForm(ServiceModelForm):
         fields = ["full_name", "email", "language"]
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(
-        label=_("Current password"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class SetPasswordForm(forms.Form):
     new_password = forms.CharField(
         label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -62,20 +58,14 @@ class PasswordChangeForm(forms.Form):
         return cleaned
 
 
-class SetPasswordForm(forms.Form):
-    password = forms.CharField(
-        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password_again = forms.CharField(
-        label=_("New password again"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class PasswordChangeForm(SetPasswordForm):
+    """One's own password: the current one first, then the new one twice."""
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("password") != cleaned.get("password_again"):
-            self.add_error("password_again", _("The two new passwords differ."))
-        return cleaned
+    old_password = forms.CharField(
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password", "new_password_again"]
 
 
 class TokenForm(forms.Form):
@@ -89,21 +79,7 @@ class UserForm(ServiceModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "full_name",
-            "email",
-            "language",
-            "team",
-            "department",
-            "is_kam",
-            "is_director",
-            "is_sales",
-            "is_planner",
-            "is_finance",
-            "is_superuser",
-            "is_active",
-        ]
+        fields = services.USER_FIELDS
         labels = {"is_active": _("Active (may sign in)")}
         help_texts = {"username": "", "is_superuser": "", "is_active": ""}
 

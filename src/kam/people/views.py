@@ -177,7 +177,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         forms.SetPasswordForm(posted(request)),
         save=lambda data: services.set_password(
-            by=request.user, user=person, password=data["password"]
+            by=request.user, user=person, password=data["new_password"]
         ),
         success_url=lambda saved: reverse("people:user_detail", args=[saved.pk]),
         saved_message=_("The password is set."),
