@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 import pytest
+from django.forms import DateField
 from django.utils import formats, translation
 
 
