@@ -23,9 +23,9 @@ def test_history_lists_a_records_events_newest_first_with_field_labels(lan, admi
         {"email": ["a@x.vn", "b@x.vn"]},
     ]
     with translation.override("en"):
-        assert events[0].readable_changes == [("full name", "A", "B")]
+        assert events[0].readable_changes == [("Full name", "A", "B")]
     with translation.override("vi"):
-        assert events[0].readable_changes[0][0] != "full name"
+        assert events[0].readable_changes[0][0] != "Full name"
     assert events[0].actor == admin
 
 
@@ -44,7 +44,7 @@ def test_history_reads_flags_as_yes_no_and_choices_by_their_label(lan, admin):
     with translation.override("en"):
         assert history_of(lan)[0].readable_changes == [
             ("Key Account Manager", "yes", "no"),
-            ("language", "Vietnamese", "English"),
+            ("Language", "Vietnamese", "English"),
         ]
 
 

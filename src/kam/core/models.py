@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,7 +50,7 @@ class AuditEvent(models.Model):
                 field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:
                 field = None
-            label = _field_label(field, name)
+            label = capfirst(_field_label(field, name))
             rows.append((label, _readable(field, before), _readable(field, after)))
         return rows
 
