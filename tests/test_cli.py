@@ -184,3 +184,20 @@ def test_the_embedded_database_is_durable_and_queues_concurrent_writers(tmp_path
         "from kam.people.models import User; print(User.objects.filter(full_name='Thử').count())"
     )
     assert kam("shell", "-v0", "-c", count, env=env).stdout.strip() == "120"
+
+
+def test_kam_up_says_so_when_the_port_is_taken_instead_of_announcing_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kam", "up", "--port", str(port)],
+            env=kam_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode != 0
+    assert "is the port in use?" in result.stderr
+    assert "kam is running" not in result.stdout

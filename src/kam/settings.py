@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kam.core.middleware.ApiErrorsAsJsonMiddleware",
     "kam.core.middleware.RejectNulCharactersMiddleware",
+    "kam.core.middleware.ApiJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,6 +249,7 @@ DEFAULT_FROM_EMAIL = env("KAM_EMAIL_FROM", "kam <kam@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "kam.core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The admin site signs in through kam's own throttled sign-in page.
     path("admin/login/", RedirectView.as_view(pattern_name="people:login", query_string=True)),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="people:profile")),
     path("admin/", admin.site.urls),
 ]
 

@@ -85,3 +85,12 @@ def test_outside_production_demo_passwords_are_fine(lan):
     lan.set_password("demo")
     lan.save()
     assert demo_passwords_check(None, databases=["default"]) == []
+
+
+def test_missing_front_end_libraries_are_an_explained_error(settings, tmp_path):
+    from kam.core.checks import front_end_libraries_check
+
+    assert front_end_libraries_check(None) == []
+    settings.STATICFILES_DIRS = [("vendor/htmx", tmp_path / "nowhere")]
+    errors = front_end_libraries_check(None)
+    assert [error.id for error in errors] == ["kam.E002"] and "npm ci" in errors[0].hint

@@ -58,3 +58,12 @@ def test_security_headers_are_on_every_page(client, db):
 def test_the_shell_navigation_marks_the_current_page(login, admin):
     page = login(admin).get(reverse("people:team_list")).content.decode()
     assert f'href="{reverse("people:team_list")}" aria-current="page"' in page
+
+
+def test_the_admin_site_does_not_offer_djangos_groups(login, admin):
+    assert login(admin).get("/admin/auth/group/").status_code == 404
+
+
+def test_the_admin_sites_password_page_leads_to_the_audited_one(login, admin):
+    response = login(admin).get("/admin/password_change/")
+    assert response["Location"] == reverse("people:profile")

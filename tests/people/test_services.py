@@ -243,3 +243,46 @@ def test_the_demo_data_puts_every_demo_login_in_its_place(db):
 
 def test_signing_in_ignores_the_case_of_the_username(client, lan):
     assert client.login(username="LAN", password="correct horse battery")
+
+
+class TestReviewFindings:
+    def test_a_director_who_leads_a_team_keeps_the_role_until_it_has_another_leader(
+        self, admin, director, team_a
+    ):
+        with pytest.raises(DomainError) as refused:
+            services.update_user(by=admin, user=director, is_director=False)
+        assert refused.value.field == "is_director" and "Nhóm A" in refused.value.message
+        with pytest.raises(DomainError):
+            services.update_user(by=admin, user=director, is_active=False)
+        director.refresh_from_db()
+        assert director.is_director and director.is_active
+
+    def test_a_team_cannot_be_left_without_a_leader(self, admin, team_a):
+        with pytest.raises(DomainError) as refused:
+            services.update_team(by=admin, team=team_a, leader=None)
+        assert refused.value.field == "leader"
+
+    def test_nothing_for_a_text_field_means_empty_and_for_a_flag_is_refused(
+        self, admin, creative_department, lan
+    ):
+        services.update_department(by=admin, department=creative_department, name_en=None)
+        creative_department.refresh_from_db()
+        assert creative_department.name_en == ""
+        with pytest.raises(DomainError) as refused:
+            services.update_user(by=admin, user=lan, is_kam=None)
+        assert refused.value.field == "is_kam"
+
+    @override_settings(KAM_LOGIN_MAX_FAILURES=3)
+    def test_guessing_the_current_password_is_throttled_like_signing_in(self, lan):
+        for _ in range(3):
+            with pytest.raises(DomainError):
+                services.change_password(
+                    by=lan, old_password="guess", new_password="whatever 2026 x"
+                )
+        with pytest.raises(DomainError) as refused:
+            services.change_password(
+                by=lan, old_password="correct horse battery", new_password="whatever 2026 x"
+            )
+        assert "15" in refused.value.message
+        lan.refresh_from_db()
+        assert lan.check_password("correct horse battery")

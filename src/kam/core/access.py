@@ -16,3 +16,13 @@ def is_signed_in(user: User) -> bool:
 
 def is_admin(user: User) -> bool:
     return is_signed_in(user) and user.is_superuser
+
+
+def is_director(user: User) -> bool:
+    """An Account Director: sees the teams they lead and everything of those teams."""
+    return is_signed_in(user) and user.is_director
+
+
+def is_kam(user: User) -> bool:
+    """A Key Account Manager: sees their own team's people and, later, its clients."""
+    return is_signed_in(user) and user.is_kam

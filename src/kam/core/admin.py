@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group
 
 from kam.core.models import AuditEvent
+
+# kam's roles are flags on the person, changed (and audited) on kam's own pages; Django's
+# groups are not used.
+admin.site.unregister(Group)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

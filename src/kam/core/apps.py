@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from kam.core import jobs  # noqa: F401 - registers the periodic jobs with Huey
+        from kam.core import checks, jobs  # noqa: F401 - registers checks and periodic jobs
         from kam.core.navigation import NavEntry, add_entry
 
         add_entry(NavEntry(label=_("Home"), url_name="core:home", order=0))

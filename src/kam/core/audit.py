@@ -54,11 +54,16 @@ def record_event(
     )
 
 
-def history_of(subject: models.Model, limit: int = 50) -> QuerySet[AuditEvent]:
+def history_of(
+    subject: models.Model, limit: int = 50, exclude_verbs: list[str] | None = None
+) -> QuerySet[AuditEvent]:
     """The newest events about one record, for its page; the caller has checked visibility."""
-    return AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
-    ).select_related("actor", "subject_type")[:limit]
+    )
+    if exclude_verbs:
+        events = events.exclude(verb__in=exclude_verbs)
+    return events.select_related("actor", "subject_type")[:limit]
 
 
 _VERB_LABELS: dict[str, Any] = {}

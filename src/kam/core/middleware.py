@@ -1,5 +1,6 @@
 """Request hygiene shared by every page and endpoint."""
 
+import json
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -23,20 +24,45 @@ class RejectNulCharactersMiddleware:
         return self.get_response(request)
 
 
+_FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+_WRITES = {"POST", "PUT", "PATCH"}
+
+
 def _carries_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path or _any_nul(request.GET):
         return True
-    if request.content_type == _JSON:
-        return b"\x00" in request.body or b"\\u0000" in request.body
-    if request.method == "POST":
+    if request.method not in _WRITES:
+        return False
+    if request.content_type in _FORMS:
         return _any_nul(request.POST)
-    return False
+    # Any other body (JSON, whatever it claims to be): the API parses it regardless.
+    return b"\x00" in request.body or b"\\u0000" in request.body
 
 
 def _any_nul(data) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
     )
+
+
+class ApiJsonBodyMiddleware:
+    """API writes send a JSON object, declared as such: anything else is refused plainly
+    (415 or 422) instead of being read as an empty change."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and request.method in _WRITES:
+            if request.content_type != _JSON:
+                return JsonResponse({"detail": _("Send the body as application/json.")}, status=415)
+            try:
+                body = json.loads(request.body or b"null")
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                return JsonResponse({"detail": _("The body must be a JSON object.")}, status=422)
+        return self.get_response(request)
 
 
 class ApiErrorsAsJsonMiddleware:

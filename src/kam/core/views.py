@@ -44,5 +44,14 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return error_response(request, 404, _("This page does not exist, or you may not see it."))
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form older than the session (signed in again in another tab) or sent from elsewhere."""
+    return error_response(
+        request,
+        403,
+        _("This form has expired or came from elsewhere. Reload the page and try again."),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return error_response(request, 500, _("Something went wrong on our side. It has been logged."))

@@ -4,7 +4,11 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.core import access
+from kam.core.audit import history_of
+from kam.core.search import terms as search_terms
 from kam.people.models import ApiToken, Department, Team, User
+
+TOKEN_VERBS = ["token.created", "token.revoked"]
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
@@ -14,8 +18,10 @@ def users_visible_to(user: User) -> QuerySet[User]:
         return User.objects.all()
     if not access.is_signed_in(user):
         return User.objects.none()
-    scope = Q(pk=user.pk) | Q(team__leader=user)
-    if user.team_id:
+    scope = Q(pk=user.pk)
+    if access.is_director(user):
+        scope |= Q(team__leader=user)
+    if access.is_kam(user) and user.team_id:
         scope |= Q(team_id=user.team_id)
     return User.objects.filter(scope).distinct()
 
@@ -27,12 +33,8 @@ def get_user_for(viewer: User, pk: int) -> User:
 
 def users_for_list(viewer: User, *, search: str = "", team_id: int | None = None) -> QuerySet[User]:
     users = users_visible_to(viewer).select_related("team", "department")
-    if search:
-        users = users.filter(
-            Q(username__icontains=search)
-            | Q(full_name__icontains=search)
-            | Q(email__icontains=search)
-        )
+    for term in search_terms(search):
+        users = users.filter(search_text__contains=term)
     if team_id:
         users = users.filter(team_id=team_id)
     return users.order_by("full_name", "username")
@@ -42,9 +44,12 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     """Admins see every team; a Director the teams they lead; a KAM their own team."""
     if access.is_admin(user):
         return Team.objects.all()
-    if not access.is_signed_in(user):
-        return Team.objects.none()
-    return Team.objects.filter(Q(leader=user) | Q(pk=user.team_id or 0)).distinct()
+    scope = Q(pk__in=[])
+    if access.is_director(user):
+        scope |= Q(leader=user)
+    if access.is_kam(user) and user.team_id:
+        scope |= Q(pk=user.team_id)
+    return Team.objects.filter(scope).distinct()
 
 
 def get_team_for(viewer: User, pk: int) -> Team:
@@ -93,6 +98,14 @@ def departments_to_choose() -> QuerySet[Department]:
 def directors() -> QuerySet[User]:
     """People who may lead a team."""
     return User.objects.filter(is_director=True, is_active=True).order_by("full_name")
+
+
+def history_of_person(viewer: User, person: User) -> QuerySet:
+    """A person's history as the viewer may read it: their API tokens' names appear only to
+    themselves and to admins."""
+    if viewer.pk == person.pk or access.is_admin(viewer):
+        return history_of(person)
+    return history_of(person, exclude_verbs=TOKEN_VERBS)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,6 +92,13 @@ def update_user(*, by: User, user: User, **fields) -> User:
         fields.get("is_superuser") is False or fields.get("is_active") is False
     ):
         raise DomainError(_("You cannot remove your own admin rights or deactivate yourself."))
+    leads = list(user.led_teams.values_list("name", flat=True))
+    if leads and (fields.get("is_director") is False or fields.get("is_active") is False):
+        raise DomainError(
+            _("%(name)s leads %(teams)s: give the team another Account Director first.")
+            % {"name": user, "teams": ", ".join(leads)},
+            field="is_director",
+        )
     before = _user_snapshot(user)
     _assign(user, fields)
     _validated_save(
@@ -117,15 +124,24 @@ def update_profile(*, by: User, **fields) -> User:
     return by
 
 
-@transaction.atomic
 def change_password(*, by: User, old_password: str, new_password: str) -> User:
-    """Change one's own password after proving the old one."""
+    """Change one's own password after proving the old one. Guessing the current password from
+    a stolen session counts like guessing at sign-in; the count is written outside the change's
+    transaction, so a refused guess still counts."""
+    if count_sign_in_attempt(username=by.get_username(), ip_address=None):
+        raise DomainError(
+            _("Too many failed attempts. Wait %(minutes)s minutes and try again.")
+            % {"minutes": settings.KAM_LOGIN_LOCK_MINUTES},
+            field="old_password",
+        )
     if not by.check_password(old_password):
         raise DomainError(_("Your current password is not correct."), field="old_password")
-    _validate_password(new_password, by)
-    by.set_password(new_password)
-    by.save(update_fields=["password"])
-    record_event(subject=by, verb="user.password_changed", by=by)
+    sign_in_succeeded(username=by.get_username())  # proven, even if the new one is refused
+    with transaction.atomic():
+        _validate_password(new_password, by)
+        by.set_password(new_password)
+        by.save(update_fields=["password"])
+        record_event(subject=by, verb="user.password_changed", by=by)
     return by
 
 
@@ -146,6 +162,8 @@ def _user_snapshot(user: User) -> dict:
 
 def _assign(obj, fields: dict) -> None:
     for name, value in fields.items():
+        if value is None:
+            value = _nothing_for(obj._meta.get_field(name))
         setattr(obj, name, value.strip() if isinstance(value, str) else value)
     if isinstance(obj, User):
         obj.is_staff = obj.is_superuser  # Django's admin site is for admins only
@@ -219,8 +237,18 @@ def update_team(*, by: User, team: Team, **fields) -> Team:
     return team
 
 
-def _require_director(user: User) -> None:
-    if not (user.is_director and user.is_active):
+def _nothing_for(field):
+    """What "no value" means for a field: None where it may be empty, "" for text that may be
+    blank; anything else must have a value."""
+    if field.null:
+        return None
+    if field.blank and isinstance(field, models.CharField | models.TextField):
+        return ""
+    raise DomainError(_("This field needs a value."), field=field.name)
+
+
+def _require_director(user: User | None) -> None:
+    if user is None or not (user.is_director and user.is_active):
         raise DomainError(_("A team is led by an active Account Director."), field="leader")
 
 

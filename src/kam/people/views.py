@@ -161,7 +161,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = can_manage_people(request.user)
     context = {
         "person": person,
-        "history": history_of(person),
+        "history": queries.history_of_person(request.user, person),
         "can_manage": can_manage,
         # Admins see and revoke a person's tokens (a leaked key, someone leaving).
         "tokens": queries.tokens_of(person) if can_manage else [],

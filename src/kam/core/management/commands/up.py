@@ -2,6 +2,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,8 +31,22 @@ class Command(BaseCommand):
         refuse_unsafe_start()
         address = f"http://{options['host']}:{options['port']}"
         processes = self._start(options)
+        if not self._serving(address, web=processes[0]):
+            self.stderr.write(f"The web server did not start at {address}: is the port in use?")
+            sys.exit(self._stop(processes) or 1)
         self._announce(address, seeded or not settings.PRODUCTION)
         sys.exit(self._supervise(processes))
+
+    def _serving(self, address: str, *, web: subprocess.Popen, seconds: float = 60) -> bool:
+        """Wait until the server answers /healthz, so the address printed is one that works."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and web.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{address}/healthz", timeout=2):  # noqa: S310 - our own server
+                    return True
+            except OSError:
+                time.sleep(0.3)
+        return False
 
     def _seed_if_empty(self) -> bool:
         if settings.PRODUCTION or get_user_model().objects.exists():
@@ -65,6 +80,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         while not stopping and all(process.poll() is None for process in processes):
             time.sleep(0.5)
+        returncode = self._stop(processes)
+        return 0 if stopping else returncode
+
+    def _stop(self, processes: list[subprocess.Popen]) -> int:
+        """Stop both processes (politely, then not); the worst exit code of the two."""
         for process in processes:
             if process.poll() is None:
                 process.terminate()
@@ -73,4 +93,5 @@ class Command(BaseCommand):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        return 0 if stopping else max(process.returncode or 0 for process in processes)
+                process.wait()
+        return max(process.returncode or 0 for process in processes)
