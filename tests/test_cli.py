@@ -39,7 +39,7 @@ def kam(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProces
     )
 
 
-def wait_for(url: str, seconds: float = 60) -> bytes:
+def wait_for(url: str, seconds: float = 120) -> bytes:
     deadline = time.monotonic() + seconds
     while True:
         try:

@@ -205,7 +205,8 @@ KAM_PROXY_COUNT = env_int("KAM_PROXY_COUNT", 0)
 # --- Languages, formats, money ---------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [SRC_DIR / "locale"]
+# kam's own catalogue first, then the Vietnamese for Django's strings that Django lacks.
+LOCALE_PATHS = [SRC_DIR / "locale", SRC_DIR / "locale_django"]
 LANGUAGE_COOKIE_NAME = "kam_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True

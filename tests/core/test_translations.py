@@ -35,7 +35,8 @@ def _committed() -> Catalog:
 
 def _key(message: Message) -> tuple:
     """A message's identity: context and msgid (singular and plural for plural messages)."""
-    msgid = message.id if isinstance(message.id, tuple) else (message.id,)
+    # Babel reads plural ids as a tuple from a .po and as a list from a .mo.
+    msgid = tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
     return (message.context, msgid)
 
 
