@@ -201,3 +201,37 @@ def test_kam_up_says_so_when_the_port_is_taken_instead_of_announcing_it(tmp_path
     assert result.returncode != 0
     assert "is the port in use?" in result.stderr
     assert "kam is running" not in result.stdout
+
+
+def test_ctrl_c_while_kam_up_is_starting_leaves_no_process_behind(tmp_path):
+    env = kam_env(tmp_path)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kam", "up", "--port", str(free_port())],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    # Stop it as soon as its children exist: before it has announced anything.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not children_of(process.pid):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert children_of(process.pid) == []
+
+
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            lines = status.read_text().splitlines()
+        except OSError:
+            continue
+        ppid = next((line.split()[1] for line in lines if line.startswith("PPid:")), None)
+        if ppid == str(pid):
+            found.append(int(status.parent.name))
+    return found

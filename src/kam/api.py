@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
-from kam.core.api import install_error_handlers
+from kam.core.api import JsonObjectParser, install_error_handlers
 from kam.people.api import BearerAuth
 from kam.people.api import router as people_router
 
@@ -23,6 +23,7 @@ api = NinjaAPI(
     auth=[BearerAuth(), django_auth],
     urls_namespace="api",
     docs_decorator=_docs_page,
+    parser=JsonObjectParser(),
 )
 install_error_handlers(api)
 api.add_router("", people_router)

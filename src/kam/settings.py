@@ -100,7 +100,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kam.core.middleware.ApiErrorsAsJsonMiddleware",
     "kam.core.middleware.RejectNulCharactersMiddleware",
-    "kam.core.middleware.ApiJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

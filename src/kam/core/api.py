@@ -1,5 +1,6 @@
 """What every API router shares: the error shape and the pagination of lists."""
 
+import json
 import logging
 from typing import Annotated
 
@@ -8,14 +9,29 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
+from ninja.parser import Parser
+from pydantic import Strict
 
 from kam.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
 
+class ErrorOut(Schema):
+    """Every error answer: a message (or, for 422, the list of input problems)."""
+
+    detail: str | list[dict]
+    field: str | None = None
+
+
+# The errors any operation may answer, declared so clients and the fuzzer know them.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
 # A record id as the database can hold it; larger numbers are a 422, not an overflow.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# In a JSON body an id is a number and a flag is true or false: no coercion of "5" or 0.
+BodyId = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
+Flag = Annotated[bool, Strict()]
 
 
 class Pagination(PageNumberPagination):
@@ -24,6 +40,27 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=200)
+
+
+class BodyRefused(ValueError):
+    """A request body that is not a JSON object sent as application/json."""
+
+
+class JsonObjectParser(Parser):
+    """Bodies of API writes are JSON objects, declared as such. Ninja calls this only for an
+    operation that takes a body (after routing, so an unknown method is still a 405) and turns
+    the refusal into a 400 whose cause carries the message."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        if request.content_type != "application/json":
+            raise BodyRefused(_("Send the body as application/json."))
+        try:
+            body = json.loads(request.body)
+        except ValueError as error:
+            raise BodyRefused(_("The body is not valid JSON.")) from error
+        if not isinstance(body, dict):
+            raise BodyRefused(_("The body must be a JSON object."))
+        return body
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -52,7 +89,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
-        return api.create_response(request, {"detail": str(error)}, status=error.status_code)
+        cause = error.__cause__
+        detail = str(cause) if isinstance(cause, BodyRefused) else str(error)
+        return api.create_response(request, {"detail": detail}, status=error.status_code)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:

@@ -1,6 +1,5 @@
 """Request hygiene shared by every page and endpoint."""
 
-import json
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -43,26 +42,6 @@ def _any_nul(data) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
     )
-
-
-class ApiJsonBodyMiddleware:
-    """API writes send a JSON object, declared as such: anything else is refused plainly
-    (415 or 422) instead of being read as an empty change."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and request.method in _WRITES:
-            if request.content_type != _JSON:
-                return JsonResponse({"detail": _("Send the body as application/json.")}, status=415)
-            try:
-                body = json.loads(request.body or b"null")
-            except ValueError:
-                body = None
-            if not isinstance(body, dict):
-                return JsonResponse({"detail": _("The body must be a JSON object.")}, status=422)
-        return self.get_response(request)
 
 
 class ApiErrorsAsJsonMiddleware:

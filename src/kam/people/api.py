@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 
-from kam.core.api import Id, Pagination
+from kam.core.api import ERRORS, BodyId, Flag, Id, Pagination
 from kam.core.errors import DomainError, require
 from kam.people import queries, services
 from kam.people.models import Team, User
@@ -70,15 +70,15 @@ class UserPatch(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=150)
     email: str | None = Field(None, max_length=254)
     language: User.Language | None = None
-    team_id: Id | None = None
-    department_id: Id | None = None
-    is_kam: bool | None = None
-    is_director: bool | None = None
-    is_sales: bool | None = None
-    is_planner: bool | None = None
-    is_finance: bool | None = None
-    is_superuser: bool | None = None
-    is_active: bool | None = None
+    team_id: BodyId | None = None
+    department_id: BodyId | None = None
+    is_kam: Flag | None = None
+    is_director: Flag | None = None
+    is_sales: Flag | None = None
+    is_planner: Flag | None = None
+    is_finance: Flag | None = None
+    is_superuser: Flag | None = None
+    is_active: Flag | None = None
 
 
 class UserIn(UserPatch):
@@ -104,12 +104,12 @@ class TeamOut(Schema):
 
 class TeamIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    leader_id: Id
+    leader_id: BodyId
 
 
 class TeamPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=120)
-    leader_id: Id | None = None
+    leader_id: BodyId | None = None
 
 
 class DepartmentOut(Schema):
@@ -124,14 +124,14 @@ class DepartmentIn(Schema):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=120)
     name_en: str = Field("", max_length=120)
-    is_active: bool = True
+    is_active: Flag = True
 
 
 class DepartmentPatch(Schema):
     code: str | None = Field(None, min_length=1, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=120)
     name_en: str | None = Field(None, max_length=120)
-    is_active: bool | None = None
+    is_active: Flag | None = None
 
 
 def _resolve_refs(viewer: User, data: dict) -> dict:
@@ -161,30 +161,32 @@ def _require_people_manager(request: HttpRequest) -> None:
 
 
 # --- The current user -----------------------------------------------------------------------
-@router.get("/me", response=UserOut, summary="The signed-in user")
+@router.get("/me", response={200: UserOut, **ERRORS}, summary="The signed-in user")
 def get_me(request: HttpRequest):
     return queries.get_user_for(request.user, request.user.pk)
 
 
-@router.patch("/me", response=UserOut, summary="Change one's own name, email or language")
+@router.patch(
+    "/me", response={200: UserOut, **ERRORS}, summary="Change one's own name, email or language"
+)
 def patch_me(request: HttpRequest, payload: ProfileIn):
     services.update_profile(by=request.user, **payload.dict(exclude_unset=True))
     return queries.get_user_for(request.user, request.user.pk)
 
 
 # --- Users ----------------------------------------------------------------------------------
-@router.get("/users", response=list[UserOut], summary="People the caller may see")
+@router.get("/users", response={200: list[UserOut], **ERRORS}, summary="People the caller may see")
 @paginate(Pagination)
 def list_users(request: HttpRequest, q: str = Query("", max_length=200), team_id: Id | None = None):
     return queries.users_for_list(request.user, search=q, team_id=team_id)
 
 
-@router.get("/users/{user_id}", response=UserOut)
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
 def get_user(request: HttpRequest, user_id: Id):
     return queries.get_user_for(request.user, user_id)
 
 
-@router.post("/users", response={201: UserOut}, summary="Add a person (admins)")
+@router.post("/users", response={201: UserOut, **ERRORS}, summary="Add a person (admins)")
 def create_user(request: HttpRequest, payload: UserIn):
     _require_people_manager(request)
     data = _resolve_refs(request.user, payload.dict(exclude_unset=True))
@@ -192,7 +194,9 @@ def create_user(request: HttpRequest, payload: UserIn):
     return Status(201, queries.get_user_for(request.user, user.pk))
 
 
-@router.patch("/users/{user_id}", response=UserOut, summary="Change a person (admins)")
+@router.patch(
+    "/users/{user_id}", response={200: UserOut, **ERRORS}, summary="Change a person (admins)"
+)
 def patch_user(request: HttpRequest, user_id: Id, payload: UserPatch):
     _require_people_manager(request)
     user = queries.get_user_for(request.user, user_id)
@@ -202,25 +206,27 @@ def patch_user(request: HttpRequest, user_id: Id, payload: UserPatch):
 
 
 # --- Teams ----------------------------------------------------------------------------------
-@router.get("/teams", response=list[TeamOut])
+@router.get("/teams", response={200: list[TeamOut], **ERRORS})
 @paginate(Pagination)
 def list_teams(request: HttpRequest):
     return queries.teams_for_list(request.user).prefetch_related("members").order_by("name")
 
 
-@router.get("/teams/{team_id}", response=TeamOut)
+@router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS})
 def get_team(request: HttpRequest, team_id: Id):
     return queries.get_team_for(request.user, team_id)
 
 
-@router.post("/teams", response={201: TeamOut}, summary="Create a team (admins)")
+@router.post("/teams", response={201: TeamOut, **ERRORS}, summary="Create a team (admins)")
 def create_team(request: HttpRequest, payload: TeamIn):
     _require_people_manager(request)
     team = services.create_team(by=request.user, **_resolve_refs(request.user, payload.dict()))
     return Status(201, queries.get_team_for(request.user, team.pk))
 
 
-@router.patch("/teams/{team_id}", response=TeamOut, summary="Change a team (admins)")
+@router.patch(
+    "/teams/{team_id}", response={200: TeamOut, **ERRORS}, summary="Change a team (admins)"
+)
 def patch_team(request: HttpRequest, team_id: Id, payload: TeamPatch):
     _require_people_manager(request)
     team = queries.get_team_for(request.user, team_id)
@@ -230,25 +236,29 @@ def patch_team(request: HttpRequest, team_id: Id, payload: TeamPatch):
 
 
 # --- Departments ----------------------------------------------------------------------------
-@router.get("/departments", response=list[DepartmentOut])
+@router.get("/departments", response={200: list[DepartmentOut], **ERRORS})
 @paginate(Pagination)
 def list_departments(request: HttpRequest):
     return queries.departments_for_list(request.user).order_by("name")
 
 
-@router.get("/departments/{department_id}", response=DepartmentOut)
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS})
 def get_department(request: HttpRequest, department_id: Id):
     return queries.get_department_for(request.user, department_id)
 
 
-@router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admins)")
+@router.post(
+    "/departments", response={201: DepartmentOut, **ERRORS}, summary="Add a department (admins)"
+)
 def create_department(request: HttpRequest, payload: DepartmentIn):
     department = services.create_department(by=request.user, **payload.dict())
     return Status(201, department)
 
 
 @router.patch(
-    "/departments/{department_id}", response=DepartmentOut, summary="Change a department (admins)"
+    "/departments/{department_id}",
+    response={200: DepartmentOut, **ERRORS},
+    summary="Change a department (admins)",
 )
 def patch_department(request: HttpRequest, department_id: Id, payload: DepartmentPatch):
     department = queries.get_department_for(request.user, department_id)

@@ -30,17 +30,28 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         refuse_unsafe_start()
         address = f"http://{options['host']}:{options['port']}"
+        # Listen for Ctrl+C before the children exist, so a stop during start-up still stops
+        # them instead of leaving them orphaned.
+        self._stopping: list[int] = []
+        signal.signal(signal.SIGINT, self._request_stop)
+        signal.signal(signal.SIGTERM, self._request_stop)
         processes = self._start(options)
         if not self._serving(address, web=processes[0]):
+            if self._stopping:
+                self._stop(processes)
+                sys.exit(0)
             self.stderr.write(f"The web server did not start at {address}: is the port in use?")
             sys.exit(self._stop(processes) or 1)
         self._announce(address, seeded or not settings.PRODUCTION)
         sys.exit(self._supervise(processes))
 
+    def _request_stop(self, signum, _frame) -> None:
+        self._stopping.append(signum)
+
     def _serving(self, address: str, *, web: subprocess.Popen, seconds: float = 60) -> bool:
         """Wait until the server answers /healthz, so the address printed is one that works."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and web.poll() is None:
+        while time.monotonic() < deadline and web.poll() is None and not self._stopping:
             try:
                 with urllib.request.urlopen(f"{address}/healthz", timeout=2):  # noqa: S310 - our own server
                     return True
@@ -71,17 +82,10 @@ class Command(BaseCommand):
 
     def _supervise(self, processes: list[subprocess.Popen]) -> int:
         """Run until a signal or until either process ends, then stop both."""
-        stopping = []
-
-        def stop(signum, _frame) -> None:
-            stopping.append(signum)
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        while not stopping and all(process.poll() is None for process in processes):
+        while not self._stopping and all(process.poll() is None for process in processes):
             time.sleep(0.5)
         returncode = self._stop(processes)
-        return 0 if stopping else returncode
+        return 0 if self._stopping else returncode
 
     def _stop(self, processes: list[subprocess.Popen]) -> int:
         """Stop both processes (politely, then not); the worst exit code of the two."""
