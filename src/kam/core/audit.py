@@ -54,6 +54,14 @@ def record_event(
     )
 
 
+def record_change(*, subject: models.Model, verb: str, by: Any, before: Snapshot, after: Snapshot):
+    """Write an event for a change, if anything changed: no event without its change."""
+    changes = diff(before, after)
+    if changes:
+        return record_event(subject=subject, verb=verb, by=by, changes=changes)
+    return None
+
+
 def history_of(
     subject: models.Model, limit: int = 50, exclude_verbs: list[str] | None = None
 ) -> QuerySet[AuditEvent]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.core.audit import created, diff, record_event, snapshot
+from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, require
 from kam.people.models import ApiToken, Department, LoginFailure, Team, User
 from kam.people.permissions import can_manage_people, can_revoke_token
@@ -104,8 +104,8 @@ def update_user(*, by: User, user: User, **fields) -> User:
     _validated_save(
         user, field="username", message=_("This username is already taken."), update_fields=fields
     )
-    record_event(
-        subject=user, verb="user.updated", by=by, changes=diff(before, _user_snapshot(user))
+    record_change(
+        subject=user, verb="user.updated", by=by, before=before, after=_user_snapshot(user)
     )
     return user
 
@@ -118,9 +118,9 @@ def update_profile(*, by: User, **fields) -> User:
     before = snapshot(by, PROFILE_FIELDS)
     _assign(by, fields)
     _validated_save(by, update_fields=[*fields])
-    changes = diff(before, snapshot(by, PROFILE_FIELDS))
-    if changes:
-        record_event(subject=by, verb="user.updated", by=by, changes=changes)
+    record_change(
+        subject=by, verb="user.updated", by=by, before=before, after=snapshot(by, PROFILE_FIELDS)
+    )
     return by
 
 
@@ -231,8 +231,8 @@ def update_team(*, by: User, team: Team, **fields) -> Team:
     _validated_save(
         team, field="name", message=_("A team with this name already exists."), update_fields=fields
     )
-    record_event(
-        subject=team, verb="team.updated", by=by, changes=diff(before, snapshot(team, TEAM_FIELDS))
+    record_change(
+        subject=team, verb="team.updated", by=by, before=before, after=snapshot(team, TEAM_FIELDS)
     )
     return team
 
@@ -282,11 +282,12 @@ def update_department(*, by: User, department: Department, **fields) -> Departme
         message=_("A department with this code already exists."),
         update_fields=fields,
     )
-    record_event(
+    record_change(
         subject=department,
         verb="department.updated",
         by=by,
-        changes=diff(before, snapshot(department, DEPARTMENT_FIELDS)),
+        before=before,
+        after=snapshot(department, DEPARTMENT_FIELDS),
     )
     return department
 

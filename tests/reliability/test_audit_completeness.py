@@ -1,0 +1,141 @@
+"""Every service of every app either leaves exactly the audit event its change deserves, or is
+listed here with the reason it writes none. A new service without an entry fails
+`test_every_service_has_an_audit_entry`. Calling a service so that nothing changes leaves no
+event: no event without its change."""
+
+import inspect
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from kam.core.models import AuditEvent
+from kam.people import services as people
+
+# Public functions of services modules that write no audit event, and why.
+NOT_AUDITED = {
+    "kam.people.services.user_for_api_key": "reads a token; only stamps its last use",
+    "kam.people.services.sign_in_key": "computes a name; writes nothing",
+    "kam.people.services.count_sign_in_attempt": "a security counter, not a record",
+    "kam.people.services.sign_in_succeeded": "clears the security counter",
+    "kam.people.services.sign_in_lock_minutes": "reads a setting",
+    "kam.people.services.refuse_demo_password": "a check; writes nothing",
+    "kam.people.services.forget_old_sign_in_failures": "expires security counters",
+}
+
+
+def _tokens(actors):
+    token, _key = people.create_api_token(by=actors["lan"], name="t")
+    return token
+
+
+# service -> (call(actors) -> the changed record, the verb its event must carry)
+AUDITED = {
+    "kam.people.services.create_first_admin": None,  # needs an empty database: tested below
+    "kam.people.services.create_user": (
+        lambda a: people.create_user(by=a["admin"], username="moi", full_name="Người Mới"),
+        "user.created",
+    ),
+    "kam.people.services.update_user": (
+        lambda a: people.update_user(by=a["admin"], user=a["lan"], email="lan2@example.com"),
+        "user.updated",
+    ),
+    "kam.people.services.update_profile": (
+        lambda a: people.update_profile(by=a["lan"], language="en"),
+        "user.updated",
+    ),
+    "kam.people.services.change_password": (
+        lambda a: people.change_password(
+            by=a["lan"], old_password="correct horse battery", new_password="another good one 7"
+        ),
+        "user.password_changed",
+    ),
+    "kam.people.services.set_password": (
+        lambda a: people.set_password(by=a["admin"], user=a["lan"], password="another good one 7"),
+        "user.password_set",
+    ),
+    "kam.people.services.create_team": (
+        lambda a: people.create_team(by=a["admin"], name="Nhóm C", leader=a["director"]),
+        "team.created",
+    ),
+    "kam.people.services.update_team": (
+        lambda a: people.update_team(by=a["admin"], team=a["lan"].team, name="Nhóm A1"),
+        "team.updated",
+    ),
+    "kam.people.services.create_department": (
+        lambda a: people.create_department(by=a["admin"], code="digital", name="Kỹ thuật số"),
+        "department.created",
+    ),
+    "kam.people.services.update_department": (
+        lambda a: people.update_department(
+            by=a["admin"], department=a["creative"].department, name="Phòng Sáng tạo"
+        ),
+        "department.updated",
+    ),
+    "kam.people.services.create_api_token": (
+        lambda a: people.create_api_token(by=a["lan"], name="Zapier")[0].user,
+        "token.created",
+    ),
+    "kam.people.services.revoke_api_token": (
+        lambda a: people.revoke_api_token(by=a["lan"], token=_tokens(a)).user,
+        "token.revoked",
+    ),
+}
+
+# Calls that change nothing: they must leave no event.
+NO_CHANGE = {
+    "update_user": lambda a: people.update_user(by=a["admin"], user=a["lan"], email=a["lan"].email),
+    "update_profile": lambda a: people.update_profile(by=a["lan"], language=a["lan"].language),
+    "update_team": lambda a: people.update_team(by=a["admin"], team=a["lan"].team, name="Nhóm A"),
+    "update_department": lambda a: people.update_department(
+        by=a["admin"], department=a["creative"].department, name="Sáng tạo"
+    ),
+}
+
+
+def public_services() -> set[str]:
+    names = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kam."):
+            continue
+        try:
+            module = import_module(f"{config.name}.services")
+        except ModuleNotFoundError:
+            continue
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{module.__name__}.{name}")
+    return names
+
+
+def test_every_service_has_an_audit_entry():
+    listed = set(AUDITED) | set(NOT_AUDITED)
+    assert sorted(public_services() - listed) == [], "services with no audit entry"
+    assert sorted(listed - public_services()) == [], "entries for services that do not exist"
+
+
+@pytest.mark.parametrize("service", sorted(name for name, entry in AUDITED.items() if entry))
+def test_a_service_leaves_exactly_its_audit_event(service, everyone):
+    call, verb = AUDITED[service]
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    subject = call(everyone)
+    new = AuditEvent.objects.exclude(pk__in=before)
+    if service.endswith("revoke_api_token"):
+        new = new.exclude(verb="token.created")  # the token it revokes was made first
+    event = new.get()
+    assert event.verb == verb
+    assert event.subject_id == str(subject.pk)
+    assert event.actor is not None
+
+
+@pytest.mark.parametrize("name", sorted(NO_CHANGE))
+def test_a_call_that_changes_nothing_leaves_no_event(name, everyone):
+    count = AuditEvent.objects.count()
+    NO_CHANGE[name](everyone)
+    assert AuditEvent.objects.count() == count
+
+
+def test_the_first_admin_is_audited_too(db):
+    admin = people.create_first_admin(username="root", password="x" * 12, full_name="Gốc")
+    event = AuditEvent.objects.get()
+    assert (event.verb, event.subject_id) == ("user.created", str(admin.pk))
