@@ -219,8 +219,8 @@ KAM_THOUSAND_SEPARATOR, KAM_DECIMAL_SEPARATOR = env("KAM_MONEY_SEPARATORS", ". ,
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = Path(env("KAM_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 ASSETS_DIR = Path(env("KAM_ASSETS_DIR", str(PROJECT_DIR / "node_modules")))
 STATICFILES_DIRS = [
     SRC_DIR / "static",

@@ -4,6 +4,7 @@ import json
 import logging
 from typing import Annotated
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -13,6 +14,7 @@ from ninja.parser import Parser
 from pydantic import Strict
 
 from kam.core.errors import DomainError
+from kam.core.views import database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         cause = error.__cause__
         detail = str(cause) if isinstance(cause, BodyRefused) else str(error)
         return api.create_response(request, {"detail": detail}, status=error.status_code)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
+        return database_unavailable_response(request)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:

@@ -1,7 +1,10 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -32,6 +35,18 @@ def error_response(request: HttpRequest, status: int, message: str) -> HttpRespo
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503, rendered without the shell: the shell would ask the database who is signed in."""
+    message = _(
+        "kam cannot reach or write to its database right now. Nothing was changed; "
+        "please try again in a moment."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=503)
+    page = render_to_string("unavailable.html", {"message": message})
+    return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return error_response(request, 400, _("The request could not be understood."))
 
@@ -54,4 +69,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block: a database that cannot answer or accept a
+    # write (PostgreSQL restarting, a read-only or full disk) is a 503, from wherever it came.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response(request)
     return error_response(request, 500, _("Something went wrong on our side. It has been logged."))

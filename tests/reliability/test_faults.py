@@ -1,0 +1,163 @@
+"""Faults a small agency's server meets: the data folder turns read-only or fills up. kam must
+answer a clear 503 (page and JSON), never a stack trace, and work again once the disk is
+writable. The data folder is a small tmpfs (root ignores chmod, so only a real mount proves
+anything); these tests need root and are skipped elsewhere, except in CI."""
+
+import http.cookiejar
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import free_port, kam, kam_env, wait_for
+
+pytestmark = pytest.mark.faults
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A small tmpfs (64 MB) for the data folder, unmounted afterwards."""
+    mount_point = tmp_path / "data"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot mount a tmpfs: {mounted.stderr!r}")
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def remount(mount_point: Path, mode: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(mount_point)], check=True)
+
+
+class Browser:
+    """A signed-in person, over real HTTP with cookies and the CSRF token."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._send(urllib.request.Request(self.base + path))
+
+    def post_form(self, path: str, fields: dict) -> tuple[int, str]:
+        """POST with the CSRF cookie's token (a page to read it from may be down too)."""
+        if not any(cookie.name == "csrftoken" for cookie in self.cookies):
+            self.get(path)
+        token = next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path}
+        )
+        return self._send(request)
+
+    def _send(self, request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def api_patch(base: str, key: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        base + "/api/v1/me",
+        data=json.dumps(body).encode(),
+        method="PATCH",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers(small_disk, tmp_path):
+    env = kam_env(small_disk, KAM_STATIC_ROOT=str(tmp_path / "static"))
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    assert kam("collectstatic", "--noinput", "-v0", env=env).returncode == 0
+    key = kam("token", "create", "lan", env=env).stdout.strip()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kam", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/healthz")
+        lan = Browser(base)
+        assert lan.post_form("/login/", {"username": "lan", "password": "demo"})[0] == 200
+
+        for fault in ["read-only", "full"]:
+            if fault == "read-only":
+                remount(small_disk, "ro")
+            else:
+                filler = small_disk / "filler"
+                subprocess.run(
+                    ["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True
+                )
+
+            status, page = lan.post_form(
+                "/me/", {"full_name": "Nguyễn Thị Lan", "email": "", "language": "en"}
+            )
+            assert status == 503, (fault, status, page[:300])
+            assert "Traceback" not in page and "Chưa có gì bị thay đổi" in page  # lan reads vi
+            status, body = api_patch(base, key, {"language": "en"})
+            assert status == 503 and "detail" in body, (fault, status, body)
+
+            if fault == "read-only":
+                remount(small_disk, "rw")
+            else:
+                filler.unlink()
+            status, _page = lan.post_form(
+                "/me/", {"full_name": "Nguyễn Thị Lan", "email": "", "language": "vi"}
+            )
+            assert status == 200, f"kam did not recover after the disk was {fault}"
+            assert api_patch(base, key, {"language": "vi"})[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_multi_row_write_killed_midway_leaves_all_or_nothing(tmp_path):
+    """`kam seed` writes the whole demo data set in one transaction; SIGKILL at a sweep of
+    moments must leave either none of it or all of it, and a sound database file."""
+    data = tmp_path / "data"
+    env = kam_env(data)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    outcomes = []
+    for tenth in range(5, 40, 3):
+        seeding = subprocess.Popen(
+            [sys.executable, "-m", "kam", "seed"], env=env, stdout=subprocess.DEVNULL
+        )
+        time.sleep(tenth / 10)
+        seeding.send_signal(signal.SIGKILL)
+        seeding.wait(timeout=30)
+        with sqlite3.connect(data / "kam.sqlite3") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            people = db.execute("SELECT COUNT(*) FROM people_user").fetchone()[0]
+            events = db.execute("SELECT COUNT(*) FROM core_auditevent").fetchone()[0]
+        outcomes.append(people)
+        if people:
+            break
+    assert set(outcomes) <= {0, 24}, outcomes  # nothing, or the whole demo data set
+    if outcomes[-1]:
+        assert events >= people  # every person arrived with the events of their creation
