@@ -1,6 +1,7 @@
 """Schemathesis generates requests for every API operation from the OpenAPI document and checks
 the answers: never a 5xx, always the documented shape. Seeded and budgeted, so the normal suite
-stays fast and repeatable; KAM_FUZZ_CASES sets a larger budget (.ci/run runs 300 per operation)."""
+stays fast and repeatable; KAM_FUZZ_CASES sets a larger budget (.ci/run's reliability report
+runs 300 per operation)."""
 
 import os
 
