@@ -30,6 +30,7 @@ GROUPS = {
     "test_every_api_operation_survives_generated_input": "API fuzzing (operations)",
     "test_odd_query_values_answer_4xx_json_or_an_empty_result": "Hostile input",
     "test_odd_profile_changes_answer_4xx_json_or_are_stored_safely": "Hostile input",
+    "test_every_text_field_takes_hostile_text_safely": "Hostile input: every form's text fields",
     "test_a_service_leaves_exactly_its_audit_event": "Audit completeness",
     "test_a_call_that_changes_nothing_leaves_no_event": "Audit completeness",
     "test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers": "Faults: read-only, full",
@@ -89,7 +90,7 @@ def render(rows: dict[str, Counter], fuzz_cases: int, status: int) -> str:
         f"- Overall: {'all passed' if status == 0 else 'FAILURES, see the pytest output'}.",
         "",
         "Not yet covered (issue 3): PostgreSQL restarted under load, web and worker writing at "
-        "once under load, imports and uploads (no such feature yet), dependency audit (no "
+        "once under load, uploads and spreadsheets (no such feature yet), dependency audit (no "
         "vulnerability database reachable from these machines).",
     ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,78 @@
+"""Every text field of every form page takes hostile text — markup, a 1 MB string, right-to-left
+marks, emoji — without a 500, and whatever is saved is shown escaped. (NUL characters are
+refused before any form sees them: test_bad_input.)"""
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE = {
+    "markup": f'{SCRIPT}<img src=x onerror="alert(2)">',
+    "one megabyte": "x" * 1_000_000,
+    "right-to-left": "\u202eLan\u202c \u200fNguyễn",
+    "emoji": "Sữa Việt 🎉🇻🇳👩‍💼",
+}
+
+# route, persona who may use it, the record's fixture (or None), the valid data to start from
+FORM_PAGES = [
+    ("people:profile", "lan", None,
+     {"full_name": "Lan", "email": "lan@example.com", "language": "vi"}),
+    ("people:token_create", "lan", None, {"name": "Zapier"}),
+    ("people:user_create", "admin", None,
+     {"username": "moi", "full_name": "Người Mới", "language": "vi", "is_active": "on"}),
+    ("people:user_edit", "admin", "lan",
+     {"username": "lan", "full_name": "Lan", "language": "vi", "is_kam": "on", "is_active": "on"}),
+    ("people:team_create", "admin", None, {"name": "Nhóm C", "leader": "{director}"}),
+    ("people:team_edit", "admin", "team_a", {"name": "Nhóm A", "leader": "{director}"}),
+    ("people:department_create", "admin", None,
+     {"code": "digital", "name": "Số", "name_en": "Digital"}),
+    ("people:department_edit", "admin", "creative_department",
+     {"code": "creative", "name": "Sáng tạo", "name_en": "Creative", "is_active": "on"}),
+]  # fmt: skip
+TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
+
+
+def text_fields_of(page) -> list[str]:
+    """The text fields of the forms a page shows (the profile page shows several)."""
+    names = []
+    for key in page.context.keys():  # noqa: SIM118 - iterating a ContextList gives contexts
+        value = page.context[key]
+        if isinstance(value, forms.BaseForm):
+            names += [
+                name
+                for name, field in value.fields.items()
+                if isinstance(field, TEXT_FIELDS)
+                and not isinstance(field.widget, forms.PasswordInput)
+            ]
+    return sorted(set(names))
+
+
+def cases():
+    for route, persona, record, data in FORM_PAGES:
+        for kind in HOSTILE:
+            yield pytest.param(route, persona, record, data, kind, id=f"{route}-{kind}")
+
+
+@pytest.mark.parametrize("route,persona,record,data,kind", list(cases()))
+def test_every_text_field_takes_hostile_text_safely(
+    route, persona, record, data, kind, request, everyone, client
+):
+    user = everyone[persona]
+    client.force_login(user)
+    args = [request.getfixturevalue(record).pk] if record else []
+    url = reverse(route, args=args)
+    page = (
+        client.get(url) if route != "people:token_create" else client.get(reverse("people:profile"))
+    )
+    base = {
+        key: str(everyone["director"].pk) if value == "{director}" else value
+        for key, value in data.items()
+    }
+    fields = [name for name in text_fields_of(page) if name in base]
+    assert fields, f"no text field found on {route}"
+    for field in fields:
+        response = client.post(url, {**base, field: HOSTILE[kind]})
+        assert response.status_code in (200, 302, 400, 422), (field, response.status_code)
+        shown = response if response.status_code != 302 else client.get(response["Location"])
+        assert SCRIPT not in shown.content.decode(), f"{field} rendered unescaped"
