@@ -138,8 +138,14 @@ def _databases() -> dict:
     if url:
         database = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
         if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("KAM_DB_POOL", True):
+            # Django's pool checks each connection before handing it out, so kam recovers
+            # as soon as PostgreSQL is back; a request waits at most `timeout` for one.
             database["OPTIONS"] = {
-                "pool": {"min_size": 1, "max_size": env_int("KAM_DB_POOL_SIZE", 10)}
+                "pool": {
+                    "min_size": 1,
+                    "max_size": env_int("KAM_DB_POOL_SIZE", 10),
+                    "timeout": env_int("KAM_DB_POOL_TIMEOUT", 10),
+                }
             }
         return {"default": database}
     return {

@@ -132,10 +132,12 @@ def scratch_postgres():
     for name in names:
         server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         server.execute(f"CREATE DATABASE {name}")
-    yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names]
-    for name in names:
-        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     server.close()
+    yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names]
+    # A fresh connection: the server may have restarted meanwhile (test_postgres_restart).
+    with psycopg.connect(admin_url, autocommit=True) as server:
+        for name in names:
+            server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def test_a_postgresql_backup_under_write_load_restores_exactly(tmp_path, scratch_postgres):
