@@ -1,11 +1,13 @@
 """The `kam` command as a person runs it: real processes, a scratch data folder, SQLite."""
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +51,23 @@ def wait_for(url: str, seconds: float = 120) -> bytes:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.3)
+
+
+def call_api(base: str, key: str, method: str, path: str, body: dict) -> tuple[int, dict]:
+    """A JSON request with a bearer key to a running kam; (0, {}) when nothing answers."""
+    request = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+    except OSError:
+        return 0, {}
 
 
 def read_mail(mail_dir: Path) -> list[str]:

@@ -24,15 +24,19 @@ WRITER = (
 )
 
 
+def fingerprints(tables: list[str], select_all) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of its sorted rows; `select_all(sql)` runs a query."""
+    result = {}
+    for table in tables:
+        rows = sorted(repr(row) for row in select_all(f'SELECT * FROM "{table}"'))  # noqa: S608
+        result[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return result
+
+
 def table_fingerprints(database: Path) -> dict[str, tuple[int, str]]:
-    """Every table's row count and a hash of its sorted rows."""
     with sqlite3.connect(database) as db:
         tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        fingerprints = {}
-        for table in tables:
-            rows = sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608
-            fingerprints[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    return fingerprints
+        return fingerprints(tables, db.execute)
 
 
 def test_a_backup_under_write_load_restores_exactly(tmp_path):
@@ -105,15 +109,8 @@ def postgres_fingerprints(url: str) -> dict[str, tuple[int, str]]:
     import psycopg
 
     with psycopg.connect(url) as db:
-        tables = [
-            row[0]
-            for row in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ]
-        fingerprints = {}
-        for table in tables:
-            rows = sorted(repr(row) for row in db.execute(f'SELECT * FROM "{table}"'))  # noqa: S608
-            fingerprints[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    return fingerprints
+        public = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        return fingerprints([row[0] for row in db.execute(public)], db.execute)
 
 
 @pytest.fixture

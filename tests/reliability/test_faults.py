@@ -4,7 +4,6 @@ writable. The data folder is a small tmpfs (root ignores chmod, so only a real m
 anything); these tests need root and are skipped elsewhere, except in CI."""
 
 import http.cookiejar
-import json
 import os
 import signal
 import sqlite3
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import free_port, kam, kam_env, wait_for
+from tests.test_cli import call_api, free_port, kam, kam_env, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -73,20 +72,6 @@ class Browser:
             return error.code, error.read().decode()
 
 
-def api_patch(base: str, key: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        base + "/api/v1/me",
-        data=json.dumps(body).encode(),
-        method="PATCH",
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
 def test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers(small_disk, tmp_path):
     env = kam_env(small_disk, KAM_STATIC_ROOT=str(tmp_path / "static"))
     assert kam("migrate", "-v0", env=env).returncode == 0
@@ -120,7 +105,7 @@ def test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers(small_disk,
             )
             assert status == 503, (fault, status, page[:300])
             assert "Traceback" not in page and "Chưa có gì bị thay đổi" in page  # lan reads vi
-            status, body = api_patch(base, key, {"language": "en"})
+            status, body = call_api(base, key, "PATCH", "/api/v1/me", {"language": "en"})
             assert status == 503 and "detail" in body, (fault, status, body)
 
             if fault == "read-only":
@@ -131,7 +116,7 @@ def test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers(small_disk,
                 "/me/", {"full_name": "Nguyễn Thị Lan", "email": "", "language": "vi"}
             )
             assert status == 200, f"kam did not recover after the disk was {fault}"
-            assert api_patch(base, key, {"language": "vi"})[0] == 200
+            assert call_api(base, key, "PATCH", "/api/v1/me", {"language": "vi"})[0] == 200
     finally:
         server.terminate()
         server.wait(timeout=30)

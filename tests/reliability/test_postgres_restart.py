@@ -9,14 +9,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.reliability.test_backup import scratch_postgres  # noqa: F401 - a fixture
-from tests.test_cli import free_port, kam, kam_env, wait_for
+from tests.test_cli import call_api, free_port, kam, kam_env, wait_for
 
 pytestmark = pytest.mark.pg_restart
 
@@ -29,20 +27,8 @@ def restart_postgresql() -> None:
 
 
 def add_person(base: str, key: str, username: str) -> int:
-    body = json.dumps({"username": username, "full_name": "Người Thử"}).encode()
-    request = urllib.request.Request(
-        base + "/api/v1/users",
-        data=body,
-        method="POST",
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0  # no answer at all
+    body = {"username": username, "full_name": "Người Thử"}
+    return call_api(base, key, "POST", "/api/v1/users", body)[0]
 
 
 def test_kam_survives_a_postgresql_restart_without_losing_acknowledged_writes(
