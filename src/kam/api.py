@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from kam.clients.api import router as clients_router
 from kam.core.api import JsonObjectParser, install_error_handlers
 from kam.people.api import BearerAuth
 from kam.people.api import router as people_router
@@ -27,3 +28,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", people_router)
+api.add_router("", clients_router)

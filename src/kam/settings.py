@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     "kam.core",
     "kam.people",
+    "kam.clients",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per username (and per address) within the window before the login locks.
 KAM_LOGIN_MAX_FAILURES = env_int("KAM_LOGIN_MAX_FAILURES", 5)
 KAM_LOGIN_LOCK_MINUTES = env_int("KAM_LOGIN_LOCK_MINUTES", 15)
+# A key client with no call, meeting, email or visit in this many days is flagged as quiet.
+KAM_QUIET_AFTER_DAYS = env_int("KAM_QUIET_AFTER_DAYS", 30)
 # How many trusted reverse proxies stand in front of kam (X-Forwarded-For hops to trust).
 KAM_PROXY_COUNT = env_int("KAM_PROXY_COUNT", 0)
 

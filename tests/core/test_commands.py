@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from faker.providers.person.vi_VN import Provider as VietnameseNames
 
+from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
 from kam.core.models import AuditEvent
 from kam.people import services
 from kam.people.checks import demo_passwords_check
@@ -15,8 +16,16 @@ def seeded_names() -> list[str]:
     return list(User.objects.order_by("username").values_list("full_name", flat=True))
 
 
+def seeded_clients() -> list[tuple]:
+    return list(Client.objects.order_by("legal_name").values_list("legal_name", "tax_code"))
+
+
 def empty_the_database() -> None:
     AuditEvent.objects.all().delete()
+    for model in (Interaction, Stakeholder, ClientTeamMember):
+        model.objects.all().delete()
+    Client.objects.update(parent=None)
+    Client.objects.all().delete()
     User.objects.update(team=None, department=None)
     Team.objects.all().delete()
     User.objects.all().delete()
@@ -24,13 +33,14 @@ def empty_the_database() -> None:
 
 def test_the_same_seed_gives_the_same_demo_data(db):
     call_command("seed", seed=7, verbosity=0)
-    first = seeded_names()
+    first = (seeded_names(), seeded_clients())
     empty_the_database()
     call_command("seed", seed=7, verbosity=0)
-    assert seeded_names() == first
+    assert (seeded_names(), seeded_clients()) == first
     empty_the_database()
     call_command("seed", seed=8, verbosity=0)
-    assert seeded_names() != first
+    assert seeded_names() != first[0]
+    assert seeded_clients() != first[1]
 
 
 def test_the_demo_data_is_vietnamese_with_every_role_represented(db):

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
 from kam.people import services
+from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
 
 ROLES = [
@@ -49,6 +50,17 @@ ADMIN_ONLY = expect(ok=["admin"])
 # Records of team A: the admin, team A's Director and lan (the KAM) see them; team B's: only admin.
 OWN_TEAM = expect(ok=["admin", "director", "kam"])
 
+# Clients: lan's ("own") are read by admin, her Director, herself and Finance, and changed by
+# the first three; minh's ("other") are read by admin and Finance, changed by admin.
+CLIENT_CHANGERS = ["admin", "director", "kam"]
+CLIENT_READERS = [*CLIENT_CHANGERS, "finance"]
+OWN_CLIENT_READ = expect(ok=CLIENT_READERS)
+OTHER_CLIENT_READ = expect(ok=["admin", "finance"])
+OWN_CLIENT_CHANGE = expect(ok=CLIENT_CHANGERS)
+CLIENT_READ = {"own": OWN_CLIENT_READ, "other": OTHER_CLIENT_READ}
+CLIENT_CHANGE = {"own": OWN_CLIENT_CHANGE, "other": ADMIN_ONLY}
+POST_ONLY = {"own": everyone(405), "other": everyone(405)}
+
 # route name -> {role: status}, or {"own": {role: status}, "other": {...}} for a record's route
 PAGES = {
     "core:home": everyone(),
@@ -77,6 +89,19 @@ PAGES = {
     "admin:index": expect(ok=["admin"], others=302),
     "api:openapi-json": everyone(anonymous=200),
     "api:openapi-view": everyone(anonymous=200),
+    "clients:client_list": everyone(),
+    "clients:client_create": expect(ok=CLIENT_CHANGERS),
+    "clients:client_detail": CLIENT_READ,
+    "clients:client_edit": CLIENT_CHANGE,
+    "clients:client_member_add": POST_ONLY,
+    "clients:client_stakeholder_add": CLIENT_CHANGE,
+    "clients:client_interaction_add": CLIENT_READ,
+    "clients:member_remove": POST_ONLY,
+    "clients:stakeholder_detail": CLIENT_READ,
+    "clients:stakeholder_edit": CLIENT_CHANGE,
+    "clients:stakeholder_move": CLIENT_CHANGE,
+    "clients:interaction_edit": CLIENT_CHANGE,
+    "clients:interaction_next_step_done": POST_ONLY,
 }
 # An empty POST to every route that takes one: 422 is a refused (empty) form, 200 the sign-in
 # page shown again, 302 a done deed or the way to sign in.
@@ -99,9 +124,47 @@ POSTS = {
     "people:team_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
     "people:department_create": ADMIN_FORM,
     "people:department_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "clients:client_create": expect(ok=CLIENT_CHANGERS, status=422),
+    "clients:client_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
+    "clients:client_member_add": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:client_stakeholder_add": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:client_interaction_add": {
+        "own": expect(ok=CLIENT_READERS, status=422),
+        "other": expect(ok=["admin", "finance"], status=422),
+    },
+    "clients:member_remove": {
+        "own": expect(ok=CLIENT_CHANGERS, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "clients:stakeholder_edit": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:stakeholder_move": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:interaction_edit": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:interaction_next_step_done": {
+        "own": expect(ok=CLIENT_CHANGERS, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "client_": "client",
+    "member_": "member",
+    "stakeholder_": "stakeholder",
+    "interaction_": "interaction",
     "token_revoke": "token",
     "user_": "user",
     "team_": "team",
@@ -139,7 +202,79 @@ OPERATIONS = {
         {"name": "Phòng Z"},
     ),
 }
-API_RECORDS = {"{user_id}": "user", "{team_id}": "team", "{department_id}": "department"}
+API_OWN_CLIENT_READ = expect(ok=CLIENT_READERS, anonymous=401)
+API_CLIENT_READ = {
+    "own": API_OWN_CLIENT_READ,
+    "other": expect(ok=["admin", "finance"], anonymous=401),
+}
+API_CLIENT_CHANGE = {"own": expect(ok=CLIENT_CHANGERS, anonymous=401), "other": API_ADMIN_ONLY}
+
+
+def api_on_own_client(ok: list[str], status: int, refused: int) -> dict[str, int]:
+    """A write naming lan's client in its body: `status` for `ok`, `refused` for those who see
+    it but may not do this, 400 ("no such client") for those who cannot see it."""
+    table = {role: 400 for role in SIGNED_IN} | {role: refused for role in CLIENT_READERS}
+    return table | {role: status for role in ok} | {"anonymous": 401}
+
+
+OPERATIONS |= {
+    "GET /api/v1/clients": (API_EVERYONE, None),
+    "POST /api/v1/clients": (
+        expect(ok=CLIENT_CHANGERS, status=201, anonymous=401),
+        {"legal_name": "Mới", "owner_id": "{lan}"},
+    ),
+    "GET /api/v1/clients/{client_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/clients/{client_id}": (API_CLIENT_CHANGE, {"potential": "high"}),
+    "POST /api/v1/clients/{client_id}/team": (
+        {
+            "own": expect(ok=CLIENT_CHANGERS, status=201, anonymous=401),
+            "other": API_CREATED_BY_ADMIN,
+        },
+        {"user_id": "{planner}", "role": "planner"},
+    ),
+    "DELETE /api/v1/clients/{client_id}/team/{member_id}": (
+        {
+            "own": expect(ok=CLIENT_CHANGERS, status=204, anonymous=401),
+            "other": expect(ok=["admin"], status=204, anonymous=401),
+        },
+        None,
+    ),
+    "GET /api/v1/contacts": (API_EVERYONE, None),
+    "POST /api/v1/contacts": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {"client_id": "{client}", "full_name": "Trần Thu Hà"},
+    ),
+    "GET /api/v1/contacts/{contact_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/contacts/{contact_id}": (API_CLIENT_CHANGE, {"influence": 5}),
+    "POST /api/v1/contacts/{contact_id}/move": (API_CLIENT_CHANGE, {"client_id": "{spare}"}),
+    "GET /api/v1/interactions": (API_EVERYONE, None),
+    "POST /api/v1/interactions": (
+        api_on_own_client(CLIENT_READERS, 201, refused=201),
+        {"client_id": "{client}", "summary": "Gọi hỏi thăm"},
+    ),
+    "GET /api/v1/interactions/{interaction_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/interactions/{interaction_id}": (API_CLIENT_CHANGE, {"summary": "Đã sửa"}),
+    "POST /api/v1/interactions/{interaction_id}/next-step-done": (API_CLIENT_CHANGE, None),
+}
+API_RECORDS = {
+    "{user_id}": "user",
+    "{team_id}": "team",
+    "{department_id}": "department",
+    "{client_id}": "client",
+    "{member_id}": "member",
+    "{contact_id}": "stakeholder",
+    "{interaction_id}": "interaction",
+}
+
+
+def _fill_body(body: dict, everyone, records) -> str:
+    """The JSON body with "{persona}", "{client}" (lan's) and "{spare}" replaced by ids."""
+    text = json.dumps(body, ensure_ascii=False)
+    ids = {name: person.pk for name, person in everyone.items()}
+    ids |= {"client": records["own"]["client"].pk, "spare": records["spare"].pk}
+    for name, pk in ids.items():
+        text = text.replace(f'"{{{name}}}"', str(pk))
+    return text
 
 
 # --- Discovery ------------------------------------------------------------------------------
@@ -208,13 +343,29 @@ def records(everyone, team_a, team_b, minh):
             "team": team_a,
             "department": everyone["creative"].department,
             "token": lan_token,
+            **_client_records(owner=everyone["lan"], member=everyone["hoa"]),
         },
         "other": {
             "user": minh,
             "team": team_b,
             "department": finance_department,
             "token": minh_token,
+            **_client_records(owner=minh, member=everyone["director2"]),
         },
+        # A client of lan's that contacts move to.
+        "spare": ClientFactory(owner=everyone["lan"], legal_name="Dự phòng"),
+    }
+
+
+def _client_records(*, owner, member) -> dict:
+    client = ClientFactory(owner=owner)
+    return {
+        "client": client,
+        "member": client.team_members.create(user=member, role="executive"),
+        "stakeholder": StakeholderFactory(client=client),
+        "interaction": InteractionFactory(
+            client=client, next_step="Gọi lại", next_step_due_on="2026-12-01", next_step_owner=owner
+        ),
     }
 
 
@@ -282,7 +433,7 @@ def test_api_access(operation, side, role, auth, everyone, records, client):
         else:
             client.force_login(everyone[PERSONA_OF_ROLE[role]])
     method = operation.split(" ", 1)[0].lower()
-    data = json.dumps(body).replace('"{director}"', str(everyone["director"].pk)) if body else None
+    data = _fill_body(body, everyone, records) if body else None
     response = getattr(client, method)(
         _api_path(operation, side, records), data=data, content_type="application/json", **headers
     )

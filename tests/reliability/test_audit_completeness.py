@@ -9,8 +9,10 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
+from kam.clients import services as clients
 from kam.core.models import AuditEvent
 from kam.people import services as people
+from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 
 # Public functions of services modules that write no audit event, and why.
 NOT_AUDITED = {
@@ -82,6 +84,79 @@ AUDITED = {
     ),
 }
 
+
+def _client(actors):
+    return ClientFactory(owner=actors["lan"], legal_name="Sữa Việt")
+
+
+def _member(actors):
+    return _client(actors).team_members.create(user=actors["hoa"], role="kam")
+
+
+def _next_step(actors):
+    return InteractionFactory(
+        client=_client(actors),
+        next_step="Gọi lại",
+        next_step_due_on="2026-12-01",
+        next_step_owner=actors["lan"],
+    )
+
+
+AUDITED |= {
+    "kam.clients.services.create_client": (
+        lambda a: clients.create_client(by=a["lan"], legal_name="Sông Hồng"),
+        "client.created",
+    ),
+    "kam.clients.services.update_client": (
+        lambda a: clients.update_client(by=a["lan"], client=_client(a), tier="growth"),
+        "client.updated",
+    ),
+    "kam.clients.services.add_team_member": (
+        lambda a: (
+            clients.add_team_member(
+                by=a["lan"], client=_client(a), user=a["hoa"], role="kam"
+            ).client
+        ),
+        "client.member_added",
+    ),
+    "kam.clients.services.remove_team_member": (
+        lambda a: clients.remove_team_member(by=a["lan"], member=_member(a)),
+        "client.member_removed",
+    ),
+    "kam.clients.services.add_stakeholder": (
+        lambda a: clients.add_stakeholder(by=a["lan"], client=_client(a), full_name="Hà"),
+        "stakeholder.created",
+    ),
+    "kam.clients.services.update_stakeholder": (
+        lambda a: clients.update_stakeholder(
+            by=a["lan"], stakeholder=StakeholderFactory(client=_client(a)), influence=5
+        ),
+        "stakeholder.updated",
+    ),
+    "kam.clients.services.move_stakeholder": (
+        lambda a: clients.move_stakeholder(
+            by=a["lan"],
+            stakeholder=StakeholderFactory(client=_client(a)),
+            to_client=ClientFactory(owner=a["lan"]),
+        ),
+        "stakeholder.moved",
+    ),
+    "kam.clients.services.log_interaction": (
+        lambda a: clients.log_interaction(by=a["lan"], client=_client(a), summary="Họp"),
+        "interaction.created",
+    ),
+    "kam.clients.services.update_interaction": (
+        lambda a: clients.update_interaction(
+            by=a["lan"], interaction=InteractionFactory(client=_client(a)), summary="Đã sửa"
+        ),
+        "interaction.updated",
+    ),
+    "kam.clients.services.complete_next_step": (
+        lambda a: clients.complete_next_step(by=a["lan"], interaction=_next_step(a)),
+        "interaction.next_step_done",
+    ),
+}
+
 # Calls that change nothing: they must leave no event.
 NO_CHANGE = {
     "update_user": lambda a: people.update_user(by=a["admin"], user=a["lan"], email=a["lan"].email),
@@ -89,6 +164,15 @@ NO_CHANGE = {
     "update_team": lambda a: people.update_team(by=a["admin"], team=a["lan"].team, name="Nhóm A"),
     "update_department": lambda a: people.update_department(
         by=a["admin"], department=a["creative"].department, name="Sáng tạo"
+    ),
+    "update_client": lambda a: clients.update_client(
+        by=a["lan"], client=_client(a), legal_name="Sữa Việt"
+    ),
+    "update_stakeholder": lambda a: clients.update_stakeholder(
+        by=a["lan"], stakeholder=StakeholderFactory(client=_client(a), influence=3), influence=3
+    ),
+    "update_interaction": lambda a: clients.update_interaction(
+        by=a["lan"], interaction=InteractionFactory(client=_client(a)), summary="Họp khởi động"
     ),
 }
 

@@ -6,6 +6,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
+
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
     "markup": f'{SCRIPT}<img src=x onerror="alert(2)">',
@@ -29,8 +31,38 @@ FORM_PAGES = [
      {"code": "digital", "name": "Số", "name_en": "Digital"}),
     ("people:department_edit", "admin", "creative_department",
      {"code": "creative", "name": "Sáng tạo", "name_en": "Creative", "is_active": "on"}),
+    ("clients:client_create", "lan", None,
+     {"legal_name": "Sữa Việt", "industry": "fmcg", "tier": "key", "potential": "high",
+      "buying_complexity": "low", "status": "active"}),
+    ("clients:client_edit", "lan", "sua_viet",
+     {"legal_name": "Sữa Việt", "industry": "fmcg", "tier": "key", "potential": "high",
+      "buying_complexity": "low", "status": "active"}),
+    ("clients:client_stakeholder_add", "lan", "sua_viet",
+     {"full_name": "Hà", "decision_role": "user", "influence": "3", "relationship": "3",
+      "preferred_channel": "phone", "is_active": "on"}),
+    ("clients:stakeholder_edit", "lan", "stakeholder_ha",
+     {"full_name": "Hà", "decision_role": "user", "influence": "3", "relationship": "3",
+      "preferred_channel": "phone", "is_active": "on"}),
+    ("clients:client_interaction_add", "lan", "sua_viet", {"kind": "call", "summary": "Gọi"}),
+    ("clients:interaction_edit", "lan", "meeting",
+     {"kind": "meeting", "happened_at": "2026-11-20T10:00", "summary": "Họp"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
+
+
+@pytest.fixture
+def sua_viet(lan):
+    return ClientFactory(owner=lan, legal_name="Sữa Việt")
+
+
+@pytest.fixture
+def stakeholder_ha(sua_viet):
+    return StakeholderFactory(client=sua_viet, full_name="Hà")
+
+
+@pytest.fixture
+def meeting(sua_viet):
+    return InteractionFactory(client=sua_viet)
 
 
 def text_fields_of(page) -> list[str]:

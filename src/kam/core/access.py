@@ -26,3 +26,8 @@ def is_director(user: User) -> bool:
 def is_kam(user: User) -> bool:
     """A Key Account Manager: sees their own team's people and, later, its clients."""
     return is_signed_in(user) and user.is_kam
+
+
+def is_finance(user: User) -> bool:
+    """Finance: every money document; clients read-only."""
+    return is_signed_in(user) and user.is_finance

@@ -2,6 +2,8 @@
 
 import json
 import logging
+import re
+from datetime import date, datetime
 from typing import Annotated
 
 from django.db import InterfaceError, OperationalError
@@ -11,7 +13,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.parser import Parser
-from pydantic import Strict
+from pydantic import BeforeValidator, Strict
 
 from kam.core.errors import DomainError
 from kam.core.views import database_unavailable_response
@@ -34,6 +36,19 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # In a JSON body an id is a number and a flag is true or false: no coercion of "5" or 0.
 BodyId = Annotated[int, Strict(), Field(ge=1, le=2**63 - 1)]
 Flag = Annotated[bool, Strict()]
+
+
+def _iso_8601(value):
+    """Pydantic would read "0.5" as seconds since 1970; a date in kam's API is written out."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError(_("Write the date as YYYY-MM-DD or YYYY-MM-DDTHH:MM."))
+    return value
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# A date or a moment, as ISO 8601 text only.
+IsoDate = Annotated[date, BeforeValidator(_iso_8601)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
 
 
 class Pagination(PageNumberPagination):

@@ -58,3 +58,26 @@ def form_page(
             return redirect(success_url(saved))
     status = 422 if form.is_bound and form.errors else 200
     return render(request, template, {"form": form, **context}, status=status)
+
+
+def record_form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict], Any],
+    success_url: Callable[[Any], str],
+    title: Any,
+    cancel_url: str,
+    saved_message: str = "",
+) -> HttpResponse:
+    """`form_page` on the shared template: a title, the fields, Save and Cancel."""
+    return form_page(
+        request,
+        form,
+        save=save,
+        success_url=success_url,
+        success_message=saved_message,
+        template="form.html",
+        title=title,
+        cancel_url=cancel_url,
+    )

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from kam.core.search import fold
+from kam.core.search import Searchable
 
 
 class Department(models.Model):
@@ -41,7 +41,7 @@ class UserManager(DjangoUserManager):
         return self.get(username__iexact=username)
 
 
-class User(AbstractUser):
+class User(Searchable, AbstractUser):
     """A person who signs in: agency staff holding one or more roles (PRODUCT.md, Roles)."""
 
     class Language(models.TextChoices):
@@ -78,7 +78,7 @@ class User(AbstractUser):
     is_planner = models.BooleanField(_("Planner / Strategist"), default=False)
     is_finance = models.BooleanField(_("Finance"), default=False)
     is_superuser = models.BooleanField(_("Admin"), default=False)
-    # Name, username and email folded by core.search.fold (kept in step by save()).
+    search_fields = ("full_name", "username", "email")
     search_text = models.CharField(max_length=600, blank=True, default="", editable=False)
 
     REQUIRED_FIELDS = ["email", "full_name"]
@@ -98,15 +98,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-    def save(self, *args, **kwargs) -> None:
-        # A value derived from this row alone, kept here so that every way of saving a person
-        # (the services, `kam createsuperuser`) keeps the person findable.
-        self.search_text = fold(" ".join([self.full_name or "", self.username, self.email]))[:600]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"full_name", "username", "email"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -7,14 +7,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, require
+from kam.core.saving import assign, validated_save
 from kam.people.models import ApiToken, Department, LoginFailure, Team, User
 from kam.people.permissions import can_manage_people, can_revoke_token
 
@@ -161,10 +162,7 @@ def _user_snapshot(user: User) -> dict:
 
 
 def _assign(obj, fields: dict) -> None:
-    for name, value in fields.items():
-        if value is None:
-            value = _nothing_for(obj._meta.get_field(name))
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    assign(obj, fields)
     if isinstance(obj, User):
         obj.is_staff = obj.is_superuser  # Django's admin site is for admins only
         if not obj.full_name:
@@ -179,31 +177,17 @@ def _validate_password(password: str, user: User) -> None:
         raise DomainError(" ".join(error.messages), field="password") from error
 
 
-# Fields a service's changes imply: the admin-site flag follows the admin role, and
-# `updated_at` (auto_now) is only written when named.
-_ALWAYS_SAVED = {User: ("is_staff",), Team: ("updated_at",), Department: ("updated_at",)}
-
-
 def _validated_save(obj, *, field: str = "", message: str = "", update_fields=None) -> None:
-    """Validate, then save: every field of a new record, only `update_fields` of an existing one
-    (so a concurrent change to another field, a password say, is not written back). A
-    unique-constraint race becomes a message for `field` instead of a 500."""
-    exclude = {"password"}
-    if update_fields is not None:
-        update_fields = {*update_fields, *_ALWAYS_SAVED.get(type(obj), ())}
-        exclude |= {f.name for f in obj._meta.concrete_fields if f.name not in update_fields}
-    try:
-        with transaction.atomic():
-            obj.full_clean(exclude=exclude)
-            obj.save(update_fields=update_fields)
-    except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        # A constraint over an expression (case-insensitive username) reports no field name.
-        raise DomainError(
-            " ".join(messages), field=field if name == NON_FIELD_ERRORS else name
-        ) from error
-    except IntegrityError as error:
-        raise DomainError(message, field=field) from error
+    # The admin-site flag follows the admin role; a password is never written back by accident.
+    also = ("is_staff",) if isinstance(obj, User) else ()
+    validated_save(
+        obj,
+        field=field,
+        message=message,
+        update_fields=update_fields,
+        also=also,
+        exclude=["password"],
+    )
 
 
 # --- Teams and departments ------------------------------------------------------------------
@@ -235,16 +219,6 @@ def update_team(*, by: User, team: Team, **fields) -> Team:
         subject=team, verb="team.updated", by=by, before=before, after=snapshot(team, TEAM_FIELDS)
     )
     return team
-
-
-def _nothing_for(field):
-    """What "no value" means for a field: None where it may be empty, "" for text that may be
-    blank; anything else must have a value."""
-    if field.null:
-        return None
-    if field.blank and isinstance(field, models.CharField | models.TextField):
-        return ""
-    raise DomainError(_("This field needs a value."), field=field.name)
 
 
 def _require_director(user: User | None) -> None:

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from kam.core.audit import history_of
 from kam.core.errors import require
-from kam.core.forms import form_page, posted, run_service
+from kam.core.forms import posted, record_form_page, run_service
 from kam.core.htmx import wants_fragment
 from kam.people import forms, queries, services
 from kam.people.permissions import can_manage_people
@@ -127,21 +127,6 @@ def _render_profile(request: HttpRequest, **forms_and_key) -> HttpResponse:
     return render(request, "people/profile.html", context, status=422 if refused else 200)
 
 
-def _form_page(
-    request: HttpRequest, form, *, save, success_url, title, cancel_url: str, saved_message=""
-):
-    return form_page(
-        request,
-        form,
-        save=save,
-        success_url=success_url,
-        success_message=saved_message,
-        template="people/form.html",
-        title=title,
-        cancel_url=cancel_url,
-    )
-
-
 # --- People ---------------------------------------------------------------------------------
 @login_required
 @vary_on_headers("HX-Request")
@@ -173,7 +158,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     person = queries.get_user_for(request.user, pk)
-    return _form_page(
+    return record_form_page(
         request,
         forms.SetPasswordForm(posted(request)),
         save=lambda data: services.set_password(
@@ -189,7 +174,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    return _form_page(
+    return record_form_page(
         request,
         forms.NewUserForm(posted(request)),
         save=lambda data: services.create_user(by=request.user, **data),
@@ -204,7 +189,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     person = queries.get_user_for(request.user, pk)
-    return _form_page(
+    return record_form_page(
         request,
         forms.UserForm(posted(request), instance=person),
         save=lambda data: services.update_user(by=request.user, user=person, **data),
@@ -241,7 +226,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    return _form_page(
+    return record_form_page(
         request,
         forms.TeamForm(posted(request)),
         save=lambda data: services.create_team(by=request.user, **data),
@@ -255,7 +240,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     team = queries.get_team_for(request.user, pk)
-    return _form_page(
+    return record_form_page(
         request,
         forms.TeamForm(posted(request), instance=team),
         save=lambda data: services.update_team(by=request.user, team=team, **data),
@@ -289,7 +274,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_people(request.user))
-    return _form_page(
+    return record_form_page(
         request,
         forms.DepartmentForm(posted(request)),
         save=lambda data: services.create_department(by=request.user, **data),
@@ -303,7 +288,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_people(request.user))
     department = queries.get_department_for(request.user, pk)
-    return _form_page(
+    return record_form_page(
         request,
         forms.DepartmentForm(posted(request), instance=department),
         save=lambda data: services.update_department(

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    name = "kam.clients"
+    label = "clients"
+    verbose_name = _("Clients")
+
+    def ready(self) -> None:
+        from kam.clients import services
+        from kam.core import audit
+        from kam.core.navigation import NavEntry, add_entry
+
+        add_entry(NavEntry(label=_("Clients"), url_name="clients:client_list", order=100))
+        audit.describe_verbs(services.VERB_LABELS)

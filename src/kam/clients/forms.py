@@ -1,0 +1,143 @@
+"""HTML input of the client pages; the rules live in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.clients import queries, services
+from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
+from kam.clients.permissions import can_give_client_away
+from kam.core import access, vietnam
+from kam.core.forms import ServiceModelForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _person_choice(user) -> str:
+    return user.full_name or user.username
+
+
+class ClientForm(ServiceModelForm):
+    accept_unusual_tax_code = forms.BooleanField(
+        label=_("This tax code is right even though its check digit differs"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Client
+        fields = services.CLIENT_FIELDS
+        widgets = {"address": forms.TextInput}
+        help_texts = {"tax_code": _("10 digits, or 10 digits-3 digits for a branch")}
+
+    def __init__(self, *args, viewer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        client = self.instance
+        self.fields["owner"].queryset = queries.owners_to_choose()
+        self.fields["owner"].label_from_instance = _person_choice
+        self.fields["parent"].queryset = queries.parents_to_choose(viewer, client)
+        may_choose_owner = (
+            access.is_admin(viewer) or access.is_director(viewer)
+            if client.pk is None
+            else can_give_client_away(viewer, client)
+        )
+        if not may_choose_owner:
+            self.fields["owner"].disabled = True
+            self.fields["owner"].initial = client.owner if client.pk else viewer
+        # The confirmation is offered once the entered code's check digit has been questioned.
+        code = vietnam.normalise_tax_code(self.data.get("tax_code", "")) if self.is_bound else ""
+        if (
+            code
+            and not vietnam.tax_code_format_problem(code)
+            and not vietnam.tax_code_check_digit_matches(code)
+        ):
+            self.fields["accept_unusual_tax_code"].widget = forms.CheckboxInput()
+
+    def service_data(self) -> dict:
+        """The cleaned fields a service takes; an unchanged owner is left out."""
+        data = dict(self.cleaned_data)
+        if self.fields["owner"].disabled:
+            data.pop("owner")
+        return data
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = ClientTeamMember
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = queries.people_to_add_to_team()
+        self.fields["user"].label_from_instance = _person_choice
+
+    def _post_clean(self) -> None:  # the service validates (and knows the client)
+        pass
+
+
+class StakeholderForm(ServiceModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = services.STAKEHOLDER_FIELDS
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"phone": _("e.g. 0912 345 678, 028 3812 3456 or +65 9123 4567")}
+
+
+class MoveStakeholderForm(forms.Form):
+    to_client = forms.ModelChoiceField(label=_("Moves to"), queryset=Client.objects.none())
+
+    def __init__(self, *args, viewer, stakeholder: Stakeholder, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_client"].queryset = (
+            queries.clients_visible_to(viewer)
+            .exclude(pk=stakeholder.client_id)
+            .order_by("legal_name")
+        )
+
+
+class InteractionForm(ServiceModelForm):
+    """Logging contact in one step: what, when, who, how it went, and what comes next."""
+
+    our_people = forms.ModelMultipleChoiceField(
+        label=_("Our people"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    stakeholders = forms.ModelMultipleChoiceField(
+        label=_("Their people"),
+        queryset=Stakeholder.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "kind",
+            "happened_at",
+            "our_people",
+            "stakeholders",
+            "summary",
+            "outcome",
+            "objection",
+            "next_step",
+            "next_step_due_on",
+            "next_step_owner",
+        ]
+        widgets = {
+            "happened_at": DATETIME_WIDGET,
+            "next_step_due_on": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.TextInput,
+        }
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        team = queries.account_team_people(client)
+        self.fields["our_people"].queryset = team
+        self.fields["our_people"].label_from_instance = _person_choice
+        self.fields["stakeholders"].queryset = queries.stakeholders_of(client).filter(
+            is_active=True
+        )
+        self.fields["next_step_owner"].queryset = team
+        self.fields["next_step_owner"].label_from_instance = _person_choice
+        self.fields["happened_at"].required = False
+        self.fields["happened_at"].help_text = _("Leave empty for now.")

@@ -1,0 +1,291 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kam.core.search import Searchable
+
+
+class Level(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class Client(Searchable):
+    """A client company the agency serves; its owner KAM keeps the relationship."""
+
+    class Tier(models.TextChoices):
+        KEY = "key", _("key")
+        GROWTH = "growth", _("growth")
+        STANDARD = "standard", _("standard")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("prospect")
+        ACTIVE = "active", _("active")
+        DORMANT = "dormant", _("dormant")
+        LOST = "lost", _("lost")
+
+    class Industry(models.TextChoices):
+        FMCG = "fmcg", _("FMCG")
+        FOOD_BEVERAGE = "food_beverage", _("food and beverage")
+        RETAIL = "retail", _("retail and e-commerce")
+        FINANCE = "finance", _("banking and finance")
+        INSURANCE = "insurance", _("insurance")
+        REAL_ESTATE = "real_estate", _("real estate")
+        AUTOMOTIVE = "automotive", _("automotive")
+        TECHNOLOGY = "technology", _("technology and telecom")
+        HEALTHCARE = "healthcare", _("healthcare and pharma")
+        EDUCATION = "education", _("education")
+        TRAVEL = "travel", _("travel and hospitality")
+        FASHION_BEAUTY = "fashion_beauty", _("fashion and beauty")
+        ENERGY = "energy", _("energy and industry")
+        PUBLIC = "public", _("government and non-profit")
+        OTHER = "other", _("other")
+
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    industry = models.CharField(
+        _("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER
+    )
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.STANDARD)
+    potential = models.CharField(
+        _("potential"), max_length=10, choices=Level.choices, default=Level.MEDIUM
+    )
+    buying_complexity = models.CharField(
+        _("buying complexity"), max_length=10, choices=Level.choices, default=Level.MEDIUM
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_clients",
+        verbose_name=_("owner KAM"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subsidiaries",
+        verbose_name=_("parent company"),
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    search_fields = ("legal_name", "short_name", "tax_code")
+    search_text = models.CharField(max_length=400, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~Q(tax_code=""),
+                name="clients_client_tax_code_unique",
+                violation_error_message=_("Another client has this tax code."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="clients_client_not_its_own_parent"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "tier"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.short_name or self.legal_name
+
+
+class ClientTeamMember(models.Model):
+    """Someone on a client's account team besides its owner, with their role on it."""
+
+    class Role(models.TextChoices):
+        KAM = "kam", _("Key Account Manager")
+        EXECUTIVE = "executive", _("account executive")
+        PLANNER = "planner", _("Planner / Strategist")
+        SALES = "sales", _("Sales")
+        DEPARTMENT = "department", _("department lead")
+        FINANCE = "finance", _("finance contact")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="client_memberships",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "user__full_name"]
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "user"],
+                name="clients_team_member_once",
+                violation_error_message=_("This person is on the account team already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Stakeholder(Searchable):
+    """A person at a client the account team deals with (người liên hệ)."""
+
+    class DecisionRole(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("decision maker")
+        INFLUENCER = "influencer", _("influencer")
+        USER = "user", _("user")
+        FINANCE = "finance", _("finance / accounts payable")
+        OTHER = "other", _("other")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("email")
+        ZALO = "zalo", _("Zalo")
+        MEETING = "meeting", _("in person")
+        OTHER = "other", _("other")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="stakeholders", verbose_name=_("client")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    decision_role = models.CharField(
+        _("role in the decision"),
+        max_length=20,
+        choices=DecisionRole.choices,
+        default=DecisionRole.OTHER,
+    )
+    influence = models.PositiveSmallIntegerField(
+        _("influence (1-5)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    relationship = models.PositiveSmallIntegerField(
+        _("relationship strength (1-5)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("still at the client"), default=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    search_fields = ("full_name", "title", "email", "phone")
+    search_text = models.CharField(max_length=500, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_active", "-influence", "full_name"]
+        verbose_name = _("stakeholder")
+        verbose_name_plural = _("stakeholders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence__gte=1, influence__lte=5), name="clients_influence_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(relationship__gte=1, relationship__lte=5),
+                name="clients_relationship_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Interaction(Searchable):
+    """A call, meeting, email, visit or note with a client, and the next step it leads to."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("call")
+        MEETING = "meeting", _("meeting")
+        EMAIL = "email", _("email")
+        VISIT = "visit", _("visit")
+        NOTE = "note", _("note")
+
+    class Objection(models.TextChoices):
+        NONE = "", _("none")
+        TOO_EXPENSIVE = "too_expensive", _("too expensive")
+        HAPPY_WITH_AGENCY = "happy_with_agency", _("satisfied with the current agency")
+        BUSY = "busy", _("busy, call later")
+        OTHER = "other", _("other")
+
+    # A note is written at the desk; the others are contact with the client.
+    CONTACT_KINDS = (Kind.CALL, Kind.MEETING, Kind.EMAIL, Kind.VISIT)
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="interactions", verbose_name=_("client")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CALL)
+    happened_at = models.DateTimeField(_("when"))
+    our_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("our people")
+    )
+    stakeholders = models.ManyToManyField(
+        Stakeholder, blank=True, related_name="interactions", verbose_name=_("their people")
+    )
+    summary = models.TextField(_("summary"), max_length=5000)
+    outcome = models.CharField(_("outcome"), max_length=1000, blank=True)
+    objection = models.CharField(
+        _("objection raised"), max_length=20, choices=Objection.choices, blank=True, default=""
+    )
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    next_step_due_on = models.DateField(_("next step due"), null=True, blank=True)
+    next_step_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_steps",
+        verbose_name=_("next step owner"),
+    )
+    next_step_done_at = models.DateTimeField(_("next step done"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    search_fields = ("summary", "outcome", "next_step")
+    search_text = models.CharField(max_length=1000, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [
+            models.Index(fields=["client", "kind", "-happened_at"]),
+            models.Index(fields=["next_step_owner", "next_step_due_on"]),
+        ]
+        constraints = [
+            # A next step is whole: what, by when, by whom; or there is none.
+            models.CheckConstraint(
+                condition=(
+                    Q(next_step="", next_step_due_on__isnull=True, next_step_owner__isnull=True)
+                    | (
+                        ~Q(next_step="")
+                        & Q(next_step_due_on__isnull=False, next_step_owner__isnull=False)
+                    )
+                ),
+                name="clients_interaction_next_step_whole",
+                violation_error_message=_(
+                    "A next step needs what, a due date and an owner, or none of them."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_at:%d/%m/%Y} · {self.client}"

@@ -1,0 +1,45 @@
+"""Who may create and change clients, their account teams, stakeholders and interactions."""
+
+from kam.clients.models import Client, Interaction
+from kam.clients.queries import clients_visible_to
+from kam.core import access
+from kam.people.models import User
+
+
+def can_create_client(user: User) -> bool:
+    """KAMs, Directors and admins open clients (Sales hands theirs over: the growth app)."""
+    return access.is_admin(user) or access.is_director(user) or access.is_kam(user)
+
+
+def directs(user: User, client: Client) -> bool:
+    """The Director of the owner's team."""
+    owner_team = client.owner.team
+    return access.is_director(user) and owner_team is not None and owner_team.leader_id == user.pk
+
+
+def can_change_client(user: User, client: Client) -> bool:
+    """The owner, the KAMs on the account team, their Director and admins change a client's
+    details, team and stakeholders; others on the team read them and log interactions."""
+    if not access.is_signed_in(user):
+        return False
+    if access.is_admin(user) or client.owner_id == user.pk or directs(user, client):
+        return True
+    return (
+        access.is_kam(user)
+        and client.team_members.filter(user=user, role__in=["kam", "executive"]).exists()
+    )
+
+
+def can_give_client_away(user: User, client: Client) -> bool:
+    """Moving a client to another owner is the Director's call (or an admin's)."""
+    return access.is_admin(user) or directs(user, client)
+
+
+def can_log_interaction(user: User, client: Client) -> bool:
+    """Anyone who sees the client may log contact with it (Finance logs collection calls)."""
+    return clients_visible_to(user).filter(pk=client.pk).exists()
+
+
+def can_change_interaction(user: User, interaction: Interaction) -> bool:
+    """Who recorded it, or who may change the client."""
+    return interaction.recorded_by_id == user.pk or can_change_client(user, interaction.client)

@@ -1,0 +1,234 @@
+"""Reads of clients, their account teams, stakeholders and interactions, each starting from what
+the user may see."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
+from kam.core import access
+from kam.core.audit import history_of
+from kam.core.search import terms as search_terms
+from kam.people.models import User
+
+
+def clients_visible_to(user: User) -> QuerySet[Client]:
+    """Admins and Finance see every client; a KAM (anyone) the clients whose account team they
+    are on; a Director also every client of the people in the teams they lead."""
+    if not access.is_signed_in(user):
+        return Client.objects.none()
+    if access.is_admin(user) or access.is_finance(user):
+        return Client.objects.all()
+    on_team = ClientTeamMember.objects.filter(user=user).values("client_id")
+    scope = Q(owner=user) | Q(pk__in=on_team)
+    if access.is_director(user):
+        led = User.objects.filter(team__leader=user).values("pk")
+        scope |= Q(owner__in=led) | Q(
+            pk__in=ClientTeamMember.objects.filter(user__in=led).values("client_id")
+        )
+    return Client.objects.filter(scope)
+
+
+def get_client_for(user: User, pk: int) -> Client:
+    """The same 404 for 'does not exist' and 'not yours'."""
+    return get_object_or_404(
+        clients_visible_to(user).select_related("owner", "owner__team", "parent"), pk=pk
+    )
+
+
+def _last_contact() -> Subquery:
+    return Subquery(
+        Interaction.objects.filter(client=OuterRef("pk"), kind__in=Interaction.CONTACT_KINDS)
+        .order_by("-happened_at")
+        .values("happened_at")[:1]
+    )
+
+
+def quiet_since():
+    """Key clients with no contact since this moment have gone quiet (KAM_QUIET_AFTER_DAYS)."""
+    return timezone.now() - timedelta(days=settings.KAM_QUIET_AFTER_DAYS)
+
+
+def with_contact_state(clients: QuerySet[Client]) -> QuerySet[Client]:
+    """Annotate `last_contact_at` and `is_quiet` (a key client without recent contact)."""
+    return clients.annotate(last_contact_at=_last_contact()).annotate(
+        is_quiet=Case(
+            When(
+                Q(tier=Client.Tier.KEY)
+                & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=quiet_since())),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+CLIENT_SORTS = {
+    "name": ("legal_name",),
+    "-name": ("-legal_name",),
+    "tier": ("tier", "legal_name"),
+    "last_contact": ("last_contact_at", "legal_name"),
+    "-last_contact": ("-last_contact_at", "legal_name"),
+    "-created": ("-created_at",),
+}
+
+
+def clients_for_list(
+    viewer: User,
+    *,
+    search: str = "",
+    tier: str = "",
+    status: str = "",
+    industry: str = "",
+    owner_id: int | None = None,
+    quiet_only: bool = False,
+    sort: str = "name",
+) -> QuerySet[Client]:
+    """The client list: filtered, searched, with last contact and the quiet flag, sorted."""
+    clients = with_contact_state(clients_visible_to(viewer).select_related("owner"))
+    for term in search_terms(search):
+        clients = clients.filter(search_text__contains=term)
+    filters = {"tier": tier, "status": status, "industry": industry, "owner_id": owner_id}
+    clients = clients.filter(**{name: value for name, value in filters.items() if value})
+    if quiet_only:
+        clients = clients.filter(is_quiet=True)
+    return clients.order_by(*CLIENT_SORTS.get(sort, CLIENT_SORTS["name"]), "pk")
+
+
+def owners_to_choose() -> QuerySet[User]:
+    """People who may own a client: active KAMs and Directors."""
+    return User.objects.filter(Q(is_kam=True) | Q(is_director=True), is_active=True).order_by(
+        "full_name"
+    )
+
+
+def client_owners_visible_to(viewer: User) -> QuerySet[User]:
+    """The owners of the clients the viewer sees, for the list's filter."""
+    owner_ids = clients_visible_to(viewer).values("owner_id")
+    return User.objects.filter(pk__in=owner_ids).order_by("full_name")
+
+
+def parents_to_choose(viewer: User, client: Client | None = None) -> QuerySet[Client]:
+    """Clients that may be the parent company: visible ones, never the client itself."""
+    clients = clients_visible_to(viewer).order_by("legal_name")
+    return clients.exclude(pk=client.pk) if client and client.pk else clients
+
+
+def team_of(client: Client) -> QuerySet[ClientTeamMember]:
+    return client.team_members.select_related("user").order_by("role", "user__full_name")
+
+
+def people_to_add_to_team() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("full_name")
+
+
+def get_team_member_for(viewer: User, pk: int) -> ClientTeamMember:
+    return get_object_or_404(
+        ClientTeamMember.objects.filter(client__in=clients_visible_to(viewer)).select_related(
+            "client", "user"
+        ),
+        pk=pk,
+    )
+
+
+# --- Stakeholders ---------------------------------------------------------------------------
+def stakeholders_visible_to(user: User) -> QuerySet[Stakeholder]:
+    return Stakeholder.objects.filter(client__in=clients_visible_to(user))
+
+
+def get_stakeholder_for(user: User, pk: int) -> Stakeholder:
+    return get_object_or_404(stakeholders_visible_to(user).select_related("client"), pk=pk)
+
+
+def stakeholders_for_list(
+    viewer: User, *, client_id: int | None = None, search: str = ""
+) -> QuerySet[Stakeholder]:
+    stakeholders = stakeholders_visible_to(viewer).select_related("client")
+    if client_id:
+        stakeholders = stakeholders.filter(client_id=client_id)
+    for term in search_terms(search):
+        stakeholders = stakeholders.filter(search_text__contains=term)
+    return stakeholders.order_by("client__legal_name", "-is_active", "-influence", "full_name")
+
+
+def stakeholders_of(client: Client) -> QuerySet[Stakeholder]:
+    return client.stakeholders.order_by("-is_active", "-influence", "full_name")
+
+
+# --- Interactions ---------------------------------------------------------------------------
+def interactions_visible_to(user: User) -> QuerySet[Interaction]:
+    return Interaction.objects.filter(client__in=clients_visible_to(user))
+
+
+def with_participants(interactions: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return interactions.select_related("client", "recorded_by", "next_step_owner").prefetch_related(
+        Prefetch("our_people", queryset=User.objects.order_by("full_name")),
+        Prefetch("stakeholders", queryset=Stakeholder.objects.order_by("full_name")),
+    )
+
+
+def get_interaction_for(user: User, pk: int) -> Interaction:
+    return get_object_or_404(with_participants(interactions_visible_to(user)), pk=pk)
+
+
+def interactions_for_list(
+    viewer: User,
+    *,
+    client_id: int | None = None,
+    kind: str = "",
+    since=None,
+    until=None,
+    search: str = "",
+) -> QuerySet[Interaction]:
+    interactions = with_participants(interactions_visible_to(viewer))
+    if client_id:
+        interactions = interactions.filter(client_id=client_id)
+    if kind:
+        interactions = interactions.filter(kind=kind)
+    if since:
+        interactions = interactions.filter(happened_at__gte=since)
+    if until:
+        interactions = interactions.filter(happened_at__lt=until)
+    for term in search_terms(search):
+        interactions = interactions.filter(search_text__contains=term)
+    return interactions.order_by("-happened_at", "-pk")
+
+
+def timeline_of(client: Client, limit: int = 30) -> list[dict]:
+    """The client's story, newest first: its interactions and the changes made to it."""
+    interactions = with_participants(client.interactions.all()).order_by("-happened_at", "-pk")
+    entries = [{"at": item.happened_at, "interaction": item} for item in interactions[:limit]]
+    entries += [{"at": event.at, "event": event} for event in history_of(client, limit=limit)]
+    return sorted(entries, key=lambda entry: entry["at"], reverse=True)[:limit]
+
+
+def open_next_steps(client: Client) -> QuerySet[Interaction]:
+    """Next steps not done yet, soonest first."""
+    return (
+        client.interactions.exclude(next_step="")
+        .filter(next_step_done_at__isnull=True)
+        .select_related("next_step_owner")
+        .order_by("next_step_due_on", "pk")
+    )
+
+
+def account_team_people(client: Client) -> QuerySet[User]:
+    """The owner and the account team: who takes part in and follows up on interactions."""
+    members = ClientTeamMember.objects.filter(client=client).values("user_id")
+    return User.objects.filter(Q(pk=client.owner_id) | Q(pk__in=members), is_active=True).order_by(
+        "full_name"
+    )

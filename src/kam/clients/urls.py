@@ -1,0 +1,28 @@
+from django.urls import path
+
+from kam.clients import views
+
+app_name = "clients"
+urlpatterns = [
+    path("clients/", views.client_list, name="client_list"),
+    path("clients/new/", views.client_create, name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.client_edit, name="client_edit"),
+    path("clients/<int:pk>/team/", views.client_member_add, name="client_member_add"),
+    path(
+        "clients/<int:pk>/stakeholders/new/",
+        views.stakeholder_create,
+        name="client_stakeholder_add",
+    ),
+    path("clients/<int:pk>/interactions/", views.interaction_create, name="client_interaction_add"),
+    path("account-team/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("stakeholders/<int:pk>/", views.stakeholder_detail, name="stakeholder_detail"),
+    path("stakeholders/<int:pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
+    path("stakeholders/<int:pk>/move/", views.stakeholder_move, name="stakeholder_move"),
+    path("interactions/<int:pk>/edit/", views.interaction_edit, name="interaction_edit"),
+    path(
+        "interactions/<int:pk>/next-step-done/",
+        views.next_step_done,
+        name="interaction_next_step_done",
+    ),
+]
