@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.clients import queries, services
 from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
 from kam.clients.permissions import can_give_client_away
-from kam.core import access, vietnam
+from kam.core import vietnam
 from kam.core.forms import ServiceModelForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,12 +36,7 @@ class ClientForm(ServiceModelForm):
         self.fields["owner"].queryset = queries.owners_to_choose()
         self.fields["owner"].label_from_instance = _person_choice
         self.fields["parent"].queryset = queries.parents_to_choose(viewer, client)
-        may_choose_owner = (
-            access.is_admin(viewer) or access.is_director(viewer)
-            if client.pk is None
-            else can_give_client_away(viewer, client)
-        )
-        if not may_choose_owner:
+        if not can_give_client_away(viewer, client):
             self.fields["owner"].disabled = True
             self.fields["owner"].initial = client.owner if client.pk else viewer
         # The confirmation is offered once the entered code's check digit has been questioned.

@@ -30,8 +30,11 @@ def can_change_client(user: User, client: Client) -> bool:
     )
 
 
-def can_give_client_away(user: User, client: Client) -> bool:
-    """Moving a client to another owner is the Director's call (or an admin's)."""
+def can_give_client_away(user: User, client: Client | None = None) -> bool:
+    """Choosing a client's owner is the Director's call (or an admin's): any KAM for a new
+    client, and for an existing one the Director of its owner's team."""
+    if client is None or client.pk is None:
+        return access.is_admin(user) or access.is_director(user)
     return access.is_admin(user) or directs(user, client)
 
 

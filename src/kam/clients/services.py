@@ -81,7 +81,7 @@ def create_client(
     A tax code whose check digit differs is refused unless the user accepts it (old codes)."""
     require(can_create_client(by))
     owner = owner or by
-    if owner != by and not (by.is_superuser or by.is_director):
+    if owner != by and not can_give_client_away(by):
         raise DomainError(_("Only a Director gives a client to another KAM."), field="owner")
     client = Client(owner=owner)
     _set_client_fields(client, fields, accept_unusual_tax_code)
