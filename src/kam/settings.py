@@ -207,6 +207,9 @@ KAM_LOGIN_MAX_FAILURES = env_int("KAM_LOGIN_MAX_FAILURES", 5)
 KAM_LOGIN_LOCK_MINUTES = env_int("KAM_LOGIN_LOCK_MINUTES", 15)
 # A key client with no call, meeting, email or visit in this many days is flagged as quiet.
 KAM_QUIET_AFTER_DAYS = env_int("KAM_QUIET_AFTER_DAYS", 30)
+# Imports of clients and stakeholders: the largest file and the most rows one file may hold.
+KAM_IMPORT_MAX_BYTES = env_int("KAM_IMPORT_MAX_BYTES", 5_000_000)
+KAM_IMPORT_MAX_ROWS = env_int("KAM_IMPORT_MAX_ROWS", 5_000)
 # How many trusted reverse proxies stand in front of kam (X-Forwarded-For hops to trust).
 KAM_PROXY_COUNT = env_int("KAM_PROXY_COUNT", 0)
 

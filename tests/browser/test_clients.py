@@ -1,10 +1,13 @@
 """The KAM's path through a key client: create it, add a stakeholder, log a meeting with a next
 step in one step on the client page, see it flagged when it goes quiet, find it without accents;
-another team's KAM sees none of it."""
+another team's KAM sees none of it. And a thousand clients in from an XLSX file and out again."""
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
+import openpyxl
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -88,3 +91,35 @@ def test_a_kam_looks_after_a_key_client_from_creation_to_going_quiet(
         assert response.status == 404
     finally:
         other.close()
+
+
+def test_a_kam_imports_a_thousand_clients_from_xlsx_and_exports_them_back(
+    page: Page, sign_in, lan, url, tmp_path
+):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Legal name", "Tier", "Industry"])
+    for number in range(1000):
+        workbook.active.append([f"Công ty Khách hàng {number:04d}", "key", "FMCG"])
+    upload = tmp_path / "khach-hang.xlsx"
+    workbook.save(upload)
+
+    sign_in(lan)
+    page.get_by_test_id("language-en").click()
+    page.goto(url("/clients/"))
+    page.get_by_role("button", name="Import").click()
+    page.get_by_label("What the file holds").select_option("clients")
+    page.get_by_label("Spreadsheet (XLSX or CSV)").set_input_files(upload)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Every row is valid")).to_be_visible()
+    expect(page.get_by_text("1000 rows")).to_be_visible()
+    page.get_by_role("button", name="Import all rows").click()
+    expect(page.get_by_text("1000 rows are imported.")).to_be_visible()
+    assert Client.objects.filter(owner=lan, tier="key", industry="fmcg").count() == 1000
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-clients").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    content = Path(download.value.path()).read_bytes()
+    exported = openpyxl.load_workbook(io.BytesIO(content)).active
+    names = [row[0] for row in exported.iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 1000 and names[0] == "Công ty Khách hàng 0000"

@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
+from kam.clients.models import ImportBatch
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
@@ -102,6 +103,13 @@ PAGES = {
     "clients:stakeholder_move": CLIENT_CHANGE,
     "clients:interaction_edit": CLIENT_CHANGE,
     "clients:interaction_next_step_done": POST_ONLY,
+    "clients:client_export": everyone(),
+    "clients:stakeholder_export": everyone(),
+    "clients:client_import": expect(ok=CLIENT_CHANGERS),
+    # An upload is its uploader's alone: lan's ("own") and minh's ("other").
+    "clients:import_preview": {"own": expect(ok=["kam"]), "other": expect(ok=[])},
+    "clients:import_apply": POST_ONLY,
+    "clients:import_cancel": POST_ONLY,
 }
 # An empty POST to every route that takes one: 422 is a refused (empty) form, 200 the sign-in
 # page shown again, 302 a done deed or the way to sign in.
@@ -158,9 +166,13 @@ POSTS = {
         "own": expect(ok=CLIENT_CHANGERS, status=302),
         "other": expect(ok=["admin"], status=302),
     },
+    "clients:client_import": expect(ok=CLIENT_CHANGERS, status=422),
+    "clients:import_apply": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
+    "clients:import_cancel": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "import_": "import",
     "client_": "client",
     "member_": "member",
     "stakeholder_": "stakeholder",
@@ -359,7 +371,11 @@ def records(everyone, team_a, team_b, minh):
 
 def _client_records(*, owner, member) -> dict:
     client = ClientFactory(owner=owner)
+    upload = ImportBatch.objects.create(
+        kind="clients", file_name="x.csv", content=b"Legal name\nA\n", created_by=owner
+    )
     return {
+        "import": upload,
         "client": client,
         "member": client.team_members.create(user=member, role="executive"),
         "stakeholder": StakeholderFactory(client=client),

@@ -23,6 +23,12 @@ NOT_AUDITED = {
     "kam.people.services.sign_in_lock_minutes": "reads a setting",
     "kam.people.services.refuse_demo_password": "a check; writes nothing",
     "kam.people.services.forget_old_sign_in_failures": "expires security counters",
+    "kam.clients.services.stage_import": "keeps an upload for its preview; applies nothing",
+    "kam.clients.services.preview_import": "a dry run: every write is undone",
+    "kam.clients.services.apply_import": "each row goes through create_client/add_stakeholder, "
+    "which write their own events (one per record)",
+    "kam.clients.services.cancel_import": "drops an unapplied upload",
+    "kam.clients.services.forget_stale_imports": "drops unapplied uploads",
 }
 
 

@@ -146,3 +146,62 @@ def test_a_multi_row_write_killed_midway_leaves_all_or_nothing(tmp_path):
     assert set(outcomes) <= {0, 24}, outcomes  # nothing, or the whole demo data set
     if outcomes[-1]:
         assert events >= people  # every person arrived with the events of their creation
+
+
+STAGE_AN_IMPORT = """
+import io, openpyxl
+from kam.clients import services
+from kam.people.models import User
+workbook = openpyxl.Workbook()
+workbook.active.append(["Legal name", "Tier"])
+for number in range(3000):
+    workbook.active.append([f"Công ty nhập {number}", "key"])
+content = io.BytesIO()
+workbook.save(content)
+services.stage_import(by=User.objects.get(username="lan"), kind="clients", file_name="x.xlsx",
+                      content=content.getvalue())
+"""
+APPLY_THE_IMPORT = """
+from kam.clients import services
+from kam.clients.models import ImportBatch
+batch = ImportBatch.objects.get()
+services.apply_import(by=batch.created_by, batch=batch)
+"""
+
+
+def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path):
+    """A 3,000-row import is one transaction: SIGKILL at a sweep of moments leaves none of its
+    clients and the upload still there to retry; left alone, it writes them all."""
+    data = tmp_path / "data"
+    env = kam_env(data)
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    assert kam("shell", "-c", STAGE_AN_IMPORT, env=env).returncode == 0
+
+    def counts() -> tuple[int, int]:
+        with sqlite3.connect(data / "kam.sqlite3") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            clients = db.execute("SELECT COUNT(*) FROM clients_client").fetchone()[0]
+            uploads = db.execute("SELECT COUNT(*) FROM clients_importbatch").fetchone()[0]
+        return clients, uploads
+
+    before, _uploads = counts()
+    interrupted = 0
+    for tenth in range(15, 50, 10):
+        importing = subprocess.Popen(
+            [sys.executable, "-m", "kam", "shell", "-c", APPLY_THE_IMPORT],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        time.sleep(tenth / 10)
+        importing.send_signal(signal.SIGKILL)
+        importing.wait(timeout=30)
+        clients, uploads = counts()
+        assert (clients, uploads) in {(before, 1), (before + 3000, 0)}, (tenth, clients)
+        if uploads == 0:
+            break  # it finished before the kill: all of it is there
+        interrupted += 1
+    assert interrupted, "no kill landed before the import finished: the sweep proves nothing"
+    if uploads:
+        assert kam("shell", "-c", APPLY_THE_IMPORT, env=env).returncode == 0
+    assert counts() == (before + 3000, 0)

@@ -8,7 +8,7 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from kam.clients import services
+        from kam.clients import jobs, services  # noqa: F401 - registers periodic jobs
         from kam.core import audit
         from kam.core.navigation import NavEntry, add_entry
 

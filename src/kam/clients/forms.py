@@ -1,10 +1,11 @@
 """HTML input of the client pages; the rules live in services."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients import queries, services
-from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
+from kam.clients.models import Client, ClientTeamMember, ImportBatch, Interaction, Stakeholder
 from kam.clients.permissions import can_give_client_away
 from kam.core import vietnam
 from kam.core.forms import ServiceModelForm
@@ -136,3 +137,23 @@ class InteractionForm(ServiceModelForm):
         self.fields["next_step_owner"].label_from_instance = _person_choice
         self.fields["happened_at"].required = False
         self.fields["happened_at"].help_text = _("Leave empty for now.")
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportBatch.Kind.choices)
+    file = forms.FileField(
+        label=_("Spreadsheet (XLSX or CSV)"),
+        help_text=_("The first row names the columns, as in an export from kam."),
+    )
+    accept_unusual_tax_codes = forms.BooleanField(
+        label=_("Accept tax codes whose check digit differs (some old codes do)"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.KAM_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.")
+                % {"size": settings.KAM_IMPORT_MAX_BYTES // 1_000_000}
+            )
+        return upload

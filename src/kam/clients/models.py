@@ -289,3 +289,29 @@ class Interaction(Searchable):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.happened_at:%d/%m/%Y} · {self.client}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet waiting for its preview to be confirmed or cancelled; nothing of
+    it is applied until then, and stale ones are dropped."""
+
+    class Kind(models.TextChoices):
+        CLIENTS = "clients", _("clients")
+        STAKEHOLDERS = "stakeholders", _("stakeholders")
+
+    kind = models.CharField(_("what it holds"), max_length=20, choices=Kind.choices)
+    file_name = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField()
+    row_count = models.PositiveIntegerField(default=0)
+    accept_unusual_tax_codes = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_kind_display()})"

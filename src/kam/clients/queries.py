@@ -18,7 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
+from kam.clients.models import Client, ClientTeamMember, ImportBatch, Interaction, Stakeholder
 from kam.core import access
 from kam.core.audit import history_of
 from kam.core.search import terms as search_terms
@@ -232,3 +232,17 @@ def account_team_people(client: Client) -> QuerySet[User]:
     return User.objects.filter(Q(pk=client.owner_id) | Q(pk__in=members), is_active=True).order_by(
         "full_name"
     )
+
+
+def stakeholders_of_clients(clients: QuerySet[Client]) -> QuerySet[Stakeholder]:
+    """The stakeholders of a (filtered) client list, for its export."""
+    return (
+        Stakeholder.objects.filter(client__in=clients.values("pk"))
+        .select_related("client")
+        .order_by("client__legal_name", "-is_active", "full_name")
+    )
+
+
+def get_import_for(user: User, pk: int) -> ImportBatch:
+    """An upload is seen by the person who made it, and nobody else."""
+    return get_object_or_404(ImportBatch.objects.filter(created_by=user), pk=pk)
