@@ -103,6 +103,7 @@ PAGES = {
     "clients:stakeholder_move": CLIENT_CHANGE,
     "clients:interaction_edit": CLIENT_CHANGE,
     "clients:interaction_next_step_done": POST_ONLY,
+    "clients:search": everyone(),
     "clients:client_export": everyone(),
     "clients:stakeholder_export": everyone(),
     "clients:client_import": expect(ok=CLIENT_CHANGERS),
@@ -260,6 +261,7 @@ OPERATIONS |= {
     "PATCH /api/v1/contacts/{contact_id}": (API_CLIENT_CHANGE, {"influence": 5}),
     "POST /api/v1/contacts/{contact_id}/move": (API_CLIENT_CHANGE, {"client_id": "{spare}"}),
     "GET /api/v1/interactions": (API_EVERYONE, None),
+    "GET /api/v1/search": (API_EVERYONE, None),
     "POST /api/v1/interactions": (
         api_on_own_client(CLIENT_READERS, 201, refused=201),
         {"client_id": "{client}", "summary": "Gọi hỏi thăm"},

@@ -246,3 +246,27 @@ def stakeholders_of_clients(clients: QuerySet[Client]) -> QuerySet[Stakeholder]:
 def get_import_for(user: User, pk: int) -> ImportBatch:
     """An upload is seen by the person who made it, and nobody else."""
     return get_object_or_404(ImportBatch.objects.filter(created_by=user), pk=pk)
+
+
+# --- Search ---------------------------------------------------------------------------------
+SEARCH_LIMIT = 10
+
+
+def search(viewer: User, query: str, limit: int = SEARCH_LIMIT) -> dict:
+    """Clients, stakeholders and interactions matching every word of `query`, ignoring accents
+    and case, among what the viewer may see; at most `limit` of each, best known first."""
+    words = search_terms(query)
+    if not words:
+        return {"clients": [], "stakeholders": [], "interactions": []}
+    clients = clients_visible_to(viewer).select_related("owner")
+    stakeholders = stakeholders_visible_to(viewer).select_related("client")
+    interactions = interactions_visible_to(viewer).select_related("client")
+    for word in words:
+        clients = clients.filter(search_text__contains=word)
+        stakeholders = stakeholders.filter(search_text__contains=word)
+        interactions = interactions.filter(search_text__contains=word)
+    return {
+        "clients": list(clients.order_by("legal_name")[:limit]),
+        "stakeholders": list(stakeholders.order_by("-is_active", "full_name")[:limit]),
+        "interactions": list(interactions.order_by("-happened_at")[:limit]),
+    }

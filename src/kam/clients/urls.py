@@ -4,6 +4,7 @@ from kam.clients import views
 
 app_name = "clients"
 urlpatterns = [
+    path("search/", views.search, name="search"),
     path("clients/", views.client_list, name="client_list"),
     path("clients/new/", views.client_create, name="client_create"),
     path("clients/export/", views.client_export, name="client_export"),

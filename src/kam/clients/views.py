@@ -394,3 +394,12 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     services.cancel_import(by=request.user, batch=batch)
     messages.success(request, _("The import is cancelled; nothing was written."))
     return redirect("clients:client_list")
+
+
+# --- Search ---------------------------------------------------------------------------------
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """One box for clients, stakeholders and interactions, without accents or case."""
+    query = request.GET.get("q", "")[:200]
+    results = queries.search(request.user, query)
+    return render(request, "clients/search.html", {"query": query, **results})
