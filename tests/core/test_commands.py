@@ -1,11 +1,12 @@
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from faker.providers.person.vi_VN import Provider as VietnameseNames
 
-from kam.clients.models import Client, ClientTeamMember, Interaction, Stakeholder
+from kam.clients.models import Client
 from kam.core.models import AuditEvent
 from kam.people import services
 from kam.people.checks import demo_passwords_check
@@ -22,10 +23,10 @@ def seeded_clients() -> list[tuple]:
 
 def empty_the_database() -> None:
     AuditEvent.objects.all().delete()
-    for model in (Interaction, Stakeholder, ClientTeamMember):
-        model.objects.all().delete()
     Client.objects.update(parent=None)
-    Client.objects.all().delete()
+    # Later models of the app point at earlier ones: delete from the last one back.
+    for model in reversed(list(apps.get_app_config("clients").get_models())):
+        model.objects.all().delete()
     User.objects.update(team=None, department=None)
     Team.objects.all().delete()
     User.objects.all().delete()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
-from kam.clients.models import ImportBatch
+from kam.clients.models import ImportBatch, SpecialTerm
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
@@ -104,6 +104,10 @@ PAGES = {
     "clients:interaction_edit": CLIENT_CHANGE,
     "clients:interaction_next_step_done": POST_ONLY,
     "clients:search": everyone(),
+    "clients:client_term_add": CLIENT_CHANGE,
+    "clients:term_edit": CLIENT_CHANGE,
+    "clients:term_approve": POST_ONLY,
+    "clients:term_end": POST_ONLY,
     "clients:client_export": everyone(),
     "clients:stakeholder_export": everyone(),
     "clients:client_import": expect(ok=CLIENT_CHANGERS),
@@ -168,12 +172,27 @@ POSTS = {
         "other": expect(ok=["admin"], status=302),
     },
     "clients:client_import": expect(ok=CLIENT_CHANGERS, status=422),
+    "clients:client_term_add": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:term_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
+    # Approving is the Director's (or an admin's); for the KAM, as every denial, a 404.
+    "clients:term_approve": {
+        "own": expect(ok=["admin", "director"], status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "clients:term_end": {
+        "own": expect(ok=CLIENT_CHANGERS, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
     "clients:import_apply": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
     "clients:import_cancel": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
     "import_": "import",
+    "term_": "term",
     "client_": "client",
     "member_": "member",
     "stakeholder_": "stakeholder",
@@ -262,6 +281,23 @@ OPERATIONS |= {
     "POST /api/v1/contacts/{contact_id}/move": (API_CLIENT_CHANGE, {"client_id": "{spare}"}),
     "GET /api/v1/interactions": (API_EVERYONE, None),
     "GET /api/v1/search": (API_EVERYONE, None),
+    "GET /api/v1/terms": (API_EVERYONE, None),
+    "POST /api/v1/terms": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {
+            "client_id": "{client}",
+            "kind": "price",
+            "description": "Giảm 5%",
+            "valid_from": "2026-12-01",
+        },
+    ),
+    "GET /api/v1/terms/{term_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/terms/{term_id}": (API_CLIENT_CHANGE, {"rate_percent": 7}),
+    "POST /api/v1/terms/{term_id}/approve": (
+        {"own": expect(ok=["admin", "director"], anonymous=401), "other": API_ADMIN_ONLY},
+        None,
+    ),
+    "POST /api/v1/terms/{term_id}/end": (API_CLIENT_CHANGE, None),
     "POST /api/v1/interactions": (
         api_on_own_client(CLIENT_READERS, 201, refused=201),
         {"client_id": "{client}", "summary": "Gọi hỏi thăm"},
@@ -278,6 +314,7 @@ API_RECORDS = {
     "{member_id}": "member",
     "{contact_id}": "stakeholder",
     "{interaction_id}": "interaction",
+    "{term_id}": "term",
 }
 
 
@@ -376,7 +413,12 @@ def _client_records(*, owner, member) -> dict:
     upload = ImportBatch.objects.create(
         kind="clients", file_name="x.csv", content=b"Legal name\nA\n", created_by=owner
     )
+    term = SpecialTerm.objects.create(
+        client=client, kind="price", description="Giảm 10%", valid_from="2026-11-01",
+        proposed_by=owner,
+    )  # fmt: skip
     return {
+        "term": term,
         "import": upload,
         "client": client,
         "member": client.team_members.create(user=member, role="executive"),

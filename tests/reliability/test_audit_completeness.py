@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 
 from kam.clients import services as clients
+from kam.clients.models import SpecialTerm
 from kam.core.models import AuditEvent
 from kam.people import services as people
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
@@ -161,7 +162,34 @@ AUDITED |= {
         lambda a: clients.complete_next_step(by=a["lan"], interaction=_next_step(a)),
         "interaction.next_step_done",
     ),
-}
+    "kam.clients.services.propose_term": (
+        lambda a: clients.propose_term(
+            by=a["lan"], client=_client(a), kind="price", description="Giảm 10%",
+            valid_from="2026-12-01",
+        ),
+        "term.proposed",
+    ),
+    "kam.clients.services.update_term": (
+        lambda a: clients.update_term(by=a["lan"], term=_term(a), rate_percent=12),
+        "term.updated",
+    ),
+    "kam.clients.services.approve_term": (
+        lambda a: clients.approve_term(by=a["director"], term=_term(a)),
+        "term.approved",
+    ),
+    "kam.clients.services.end_term": (
+        lambda a: clients.end_term(by=a["lan"], term=_term(a)),
+        "term.ended",
+    ),
+}  # fmt: skip
+
+
+def _term(actors):
+    return SpecialTerm.objects.create(
+        client=_client(actors), kind="price", description="Giảm 10%", rate_percent=10,
+        valid_from="2026-11-01", proposed_by=actors["lan"],
+    )  # fmt: skip
+
 
 # Calls that change nothing: they must leave no event.
 NO_CHANGE = {
@@ -177,6 +205,7 @@ NO_CHANGE = {
     "update_stakeholder": lambda a: clients.update_stakeholder(
         by=a["lan"], stakeholder=StakeholderFactory(client=_client(a), influence=3), influence=3
     ),
+    "update_term": lambda a: clients.update_term(by=a["lan"], term=_term(a), rate_percent=10),
     "update_interaction": lambda a: clients.update_interaction(
         by=a["lan"], interaction=InteractionFactory(client=_client(a)), summary="Họp khởi động"
     ),

@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from kam.clients.models import SpecialTerm
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 
 SCRIPT = "<script>alert(1)</script>"
@@ -46,6 +47,10 @@ FORM_PAGES = [
     ("clients:client_interaction_add", "lan", "sua_viet", {"kind": "call", "summary": "Gọi"}),
     ("clients:interaction_edit", "lan", "meeting",
      {"kind": "meeting", "happened_at": "2026-11-20T10:00", "summary": "Họp"}),
+    ("clients:client_term_add", "lan", "sua_viet",
+     {"kind": "price", "description": "Giảm 10%", "valid_from": "2026-12-01"}),
+    ("clients:term_edit", "lan", "pending_term",
+     {"kind": "price", "description": "Giảm 10%", "valid_from": "2026-12-01"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -63,6 +68,13 @@ def stakeholder_ha(sua_viet):
 @pytest.fixture
 def meeting(sua_viet):
     return InteractionFactory(client=sua_viet)
+
+
+@pytest.fixture
+def pending_term(sua_viet, lan):
+    return SpecialTerm.objects.create(
+        client=sua_viet, kind="price", description="Giảm", valid_from="2026-11-01", proposed_by=lan
+    )
 
 
 def text_fields_of(page) -> list[str]:

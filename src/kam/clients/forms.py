@@ -5,7 +5,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients import queries, services
-from kam.clients.models import Client, ClientTeamMember, ImportBatch, Interaction, Stakeholder
+from kam.clients.models import (
+    Client,
+    ClientTeamMember,
+    ImportBatch,
+    Interaction,
+    SpecialTerm,
+    Stakeholder,
+)
 from kam.clients.permissions import can_give_client_away
 from kam.core import vietnam
 from kam.core.forms import ServiceModelForm
@@ -157,3 +164,15 @@ class ImportForm(forms.Form):
                 % {"size": settings.KAM_IMPORT_MAX_BYTES // 1_000_000}
             )
         return upload
+
+
+class TermForm(ServiceModelForm):
+    class Meta:
+        model = SpecialTerm
+        fields = services.TERM_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "valid_from": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+        }
+        help_texts = {"valid_until": _("Leave empty while it has no end date.")}

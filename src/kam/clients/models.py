@@ -291,6 +291,83 @@ class Interaction(Searchable):
         return f"{self.get_kind_display()} {self.happened_at:%d/%m/%Y} · {self.client}"
 
 
+class SpecialTerm(models.Model):
+    """A strategy or special offer agreed for a client (price, product, service level,
+    distribution, information sharing), valid for a period once a Director approves it."""
+
+    class Kind(models.TextChoices):
+        PRICE = "price", _("price")
+        PRODUCT = "product", _("product")
+        SERVICE = "service", _("service level")
+        DISTRIBUTION = "distribution", _("distribution")
+        INFORMATION = "information", _("information sharing")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        UPCOMING = "upcoming", _("approved, not yet valid")
+        ACTIVE = "active", _("in force")
+        EXPIRED = "expired", _("expired")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="terms", verbose_name=_("client")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), max_length=2000)
+    rate_percent = models.DecimalField(
+        _("discount or rate (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("special term")
+        verbose_name_plural = _("special terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rate_percent__isnull=True)
+                | Q(rate_percent__gte=0, rate_percent__lte=100),
+                name="clients_term_rate_0_to_100",
+                violation_error_message=_("A rate is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="clients_term_ends_after_it_starts",
+                violation_error_message=_("A term cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.client}"
+
+    def state_on(self, day) -> str:
+        """Pending until approved; then upcoming, in force or expired by its dates."""
+        if self.approved_at is None:
+            return self.State.PENDING
+        if self.valid_until is not None and self.valid_until < day:
+            return self.State.EXPIRED
+        if self.valid_from > day:
+            return self.State.UPCOMING
+        return self.State.ACTIVE
+
+
 class ImportBatch(models.Model):
     """An uploaded spreadsheet waiting for its preview to be confirmed or cancelled; nothing of
     it is applied until then, and stale ones are dropped."""

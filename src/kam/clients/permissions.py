@@ -1,6 +1,6 @@
 """Who may create and change clients, their account teams, stakeholders and interactions."""
 
-from kam.clients.models import Client, Interaction
+from kam.clients.models import Client, Interaction, SpecialTerm
 from kam.clients.queries import clients_visible_to
 from kam.core import access
 from kam.people.models import User
@@ -46,3 +46,12 @@ def can_log_interaction(user: User, client: Client) -> bool:
 def can_change_interaction(user: User, interaction: Interaction) -> bool:
     """Who recorded it, or who may change the client."""
     return interaction.recorded_by_id == user.pk or can_change_client(user, interaction.client)
+
+
+def can_approve_terms_of(user: User, client: Client) -> bool:
+    """Special terms bind the agency: the Director of the client's owner approves them."""
+    return access.is_admin(user) or directs(user, client)
+
+
+def can_approve_term(user: User, term: SpecialTerm) -> bool:
+    return can_approve_terms_of(user, term.client)

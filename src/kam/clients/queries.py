@@ -18,7 +18,14 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from kam.clients.models import Client, ClientTeamMember, ImportBatch, Interaction, Stakeholder
+from kam.clients.models import (
+    Client,
+    ClientTeamMember,
+    ImportBatch,
+    Interaction,
+    SpecialTerm,
+    Stakeholder,
+)
 from kam.core import access
 from kam.core.audit import history_of
 from kam.core.search import terms as search_terms
@@ -270,3 +277,52 @@ def search(viewer: User, query: str, limit: int = SEARCH_LIMIT) -> dict:
         "stakeholders": list(stakeholders.order_by("-is_active", "full_name")[:limit]),
         "interactions": list(interactions.order_by("-happened_at")[:limit]),
     }
+
+
+# --- Special terms --------------------------------------------------------------------------
+def terms_visible_to(user: User) -> QuerySet[SpecialTerm]:
+    return SpecialTerm.objects.filter(client__in=clients_visible_to(user))
+
+
+def get_term_for(user: User, pk: int) -> SpecialTerm:
+    return get_object_or_404(
+        terms_visible_to(user).select_related("client", "client__owner", "client__owner__team"),
+        pk=pk,
+    )
+
+
+def terms_for_list(
+    viewer: User, *, client_id: int | None = None, state: str = ""
+) -> QuerySet[SpecialTerm]:
+    terms = terms_visible_to(viewer).select_related("client", "proposed_by", "approved_by")
+    if client_id:
+        terms = terms.filter(client_id=client_id)
+    if state:
+        terms = terms.filter(_state_filter(state))
+    return terms.order_by("-valid_from", "-pk")
+
+
+def _state_filter(state: str) -> Q:
+    """The same states as SpecialTerm.state_on, as a filter for today."""
+    today = timezone.localdate()
+    approved = Q(approved_at__isnull=False)
+    return {
+        SpecialTerm.State.PENDING: Q(approved_at__isnull=True),
+        SpecialTerm.State.EXPIRED: approved & Q(valid_until__lt=today),
+        SpecialTerm.State.UPCOMING: approved & Q(valid_from__gt=today),
+        SpecialTerm.State.ACTIVE: approved
+        & Q(valid_from__lte=today)
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)),
+    }[state]
+
+
+def terms_of(client: Client) -> dict[str, list[SpecialTerm]]:
+    """A client's terms for its page: the ones that count now or soon, and the expired ones
+    kept as history."""
+    today = timezone.localdate()
+    current, history = [], []
+    for term in client.terms.select_related("proposed_by", "approved_by").order_by("-valid_from"):
+        term.state = term.state_on(today)
+        term.state_label = SpecialTerm.State(term.state).label
+        (history if term.state == SpecialTerm.State.EXPIRED else current).append(term)
+    return {"current": current, "history": history}

@@ -109,6 +109,7 @@ def seed(ctx: SeedContext) -> None:
     services.update_client(by=admin, client=clients[6], parent=clients[0])  # a brand in a group
     services.add_team_member(by=admin, client=clients[0], user=people["hoa"], role="executive")
     services.add_team_member(by=admin, client=clients[0], user=people["planner"], role="planner")
+    _terms(admin, clients[:8], now.date())
     interactions = 0
     for index, client in enumerate(clients):
         stakeholders = [_stakeholder(ctx, admin, client) for _n in range(ctx.rng.randint(2, 5))]
@@ -119,6 +120,28 @@ def seed(ctx: SeedContext) -> None:
         f"clients: {len(clients)} clients, {Stakeholder.objects.count()} stakeholders, "
         f"{interactions} interactions"
     )
+
+
+def _terms(admin: User, key_clients: list[Client], today) -> None:
+    """Each key client: a rate card discount in force, a service level waiting for its
+    Director, and an expired distribution deal kept as history."""
+    for client in key_clients:
+        discount = services.propose_term(
+            by=client.owner, client=client, kind="price", rate_percent=10,
+            description="Chiết khấu 10% trên bảng giá dịch vụ sáng tạo",
+            valid_from=today - timedelta(days=120), valid_until=today + timedelta(days=245),
+        )  # fmt: skip
+        services.approve_term(by=admin, term=discount)
+        services.propose_term(
+            by=client.owner, client=client, kind="service",
+            description="Phản hồi brief trong 24 giờ làm việc", valid_from=today,
+        )  # fmt: skip
+        old = services.propose_term(
+            by=client.owner, client=client, kind="distribution",
+            description="Ưu tiên suất quảng cáo ngoài trời dịp Tết",
+            valid_from=today - timedelta(days=400), valid_until=today - timedelta(days=300),
+        )  # fmt: skip
+        services.approve_term(by=admin, term=old)
 
 
 def _tax_code(ctx: SeedContext) -> str:

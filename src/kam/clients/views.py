@@ -18,7 +18,12 @@ from django.views.decorators.vary import vary_on_headers
 from kam.clients import forms, queries, services
 from kam.clients import spreadsheet_columns as columns
 from kam.clients.models import Client
-from kam.clients.permissions import can_change_client, can_change_interaction, can_create_client
+from kam.clients.permissions import (
+    can_approve_terms_of,
+    can_change_client,
+    can_change_interaction,
+    can_create_client,
+)
 from kam.core import spreadsheets
 from kam.core.audit import history_of
 from kam.core.errors import DomainError, require
@@ -138,6 +143,8 @@ def _client_page(request: HttpRequest, client: Client, **forms_given) -> dict:
         "subsidiaries": client.subsidiaries.order_by("legal_name"),
         "next_steps": queries.open_next_steps(client),
         "timeline": queries.timeline_of(client),
+        "terms": queries.terms_of(client),
+        "can_approve": can_approve_terms_of(request.user, client),
         "interaction_form": forms_given.get("interaction_form")
         or forms.InteractionForm(client=client),
     }
@@ -283,10 +290,11 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def next_step_done(request: HttpRequest, pk: int) -> HttpResponse:
     interaction = queries.get_interaction_for(request.user, pk)
-    try:
-        services.complete_next_step(by=request.user, interaction=interaction)
-    except DomainError as error:
-        messages.error(request, error.message)
+    _run_and_tell(
+        request,
+        lambda: services.complete_next_step(by=request.user, interaction=interaction),
+        _("The next step is done."),
+    )
     return redirect("clients:client_detail", pk=interaction.client_id)
 
 
@@ -403,3 +411,64 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     results = queries.search(request.user, query)
     return render(request, "clients/search.html", {"query": query, **results})
+
+
+# --- Special terms --------------------------------------------------------------------------
+@login_required
+def term_create(request: HttpRequest, pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, pk)
+    require(can_change_client(request.user, client))
+    return record_form_page(
+        request,
+        forms.TermForm(posted(request)),
+        save=lambda data: services.propose_term(by=request.user, client=client, **data),
+        success_url=lambda saved: reverse("clients:client_detail", args=[client.pk]) + "#terms",
+        saved_message=_("The term is proposed; a Director approves it."),
+        title=_("New special term for %(client)s") % {"client": client},
+        cancel_url=reverse("clients:client_detail", args=[pk]),
+    )
+
+
+@login_required
+def term_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    term = queries.get_term_for(request.user, pk)
+    require(can_change_client(request.user, term.client))
+    return record_form_page(
+        request,
+        forms.TermForm(posted(request), instance=term),
+        save=lambda data: services.update_term(by=request.user, term=term, **data),
+        success_url=lambda saved: (
+            reverse("clients:client_detail", args=[term.client_id]) + "#terms"
+        ),
+        saved_message=_("The changes are saved."),
+        title=term,
+        cancel_url=reverse("clients:client_detail", args=[term.client_id]),
+    )
+
+
+@login_required
+@require_POST
+def term_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    term = queries.get_term_for(request.user, pk)
+    _run_and_tell(request, lambda: services.approve_term(by=request.user, term=term),
+                  _("The term is approved."))  # fmt: skip
+    return redirect(reverse("clients:client_detail", args=[term.client_id]) + "#terms")
+
+
+@login_required
+@require_POST
+def term_end(request: HttpRequest, pk: int) -> HttpResponse:
+    term = queries.get_term_for(request.user, pk)
+    _run_and_tell(request, lambda: services.end_term(by=request.user, term=term),
+                  _("The term has ended; it stays in the history."))  # fmt: skip
+    return redirect(reverse("clients:client_detail", args=[term.client_id]) + "#terms")
+
+
+def _run_and_tell(request: HttpRequest, action, done: str) -> None:
+    """Run a one-click action and say how it went at the top of the next page."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
