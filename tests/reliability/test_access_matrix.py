@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
-from kam.clients.models import ImportBatch, SpecialTerm
+from kam.clients.models import ClientRequest, ImportBatch, SpecialTerm
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
@@ -104,6 +104,20 @@ PAGES = {
     "clients:interaction_edit": CLIENT_CHANGE,
     "clients:interaction_next_step_done": POST_ONLY,
     "clients:search": everyone(),
+    "clients:request_list": everyone(),
+    "clients:client_request_add": CLIENT_READ,
+    # A request is also its assignee's (creative, a department member, on lan's side).
+    "clients:request_detail": {
+        "own": expect(ok=[*CLIENT_READERS, "department_member"]),
+        "other": OTHER_CLIENT_READ,
+    },
+    "clients:request_edit": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"]),
+        "other": ADMIN_ONLY,
+    },
+    "clients:request_start": POST_ONLY,
+    "clients:request_resolve": POST_ONLY,
+    "clients:request_reopen": POST_ONLY,
     "clients:client_term_add": CLIENT_CHANGE,
     "clients:term_edit": CLIENT_CHANGE,
     "clients:term_approve": POST_ONLY,
@@ -176,6 +190,27 @@ POSTS = {
         "own": expect(ok=CLIENT_CHANGERS, status=422),
         "other": ADMIN_FORM,
     },
+    "clients:client_request_add": {
+        "own": expect(ok=CLIENT_READERS, status=422),
+        "other": expect(ok=["admin", "finance"], status=422),
+    },
+    "clients:request_edit": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:request_start": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "clients:request_resolve": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=422),
+        "other": ADMIN_FORM,
+    },
+    # Reopening an open request is refused with a message on the request's page.
+    "clients:request_reopen": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
     "clients:term_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
     # Approving is the Director's (or an admin's); for the KAM, as every denial, a 404.
     "clients:term_approve": {
@@ -191,6 +226,7 @@ POSTS = {
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "request_": "request",
     "import_": "import",
     "term_": "term",
     "client_": "client",
@@ -240,6 +276,13 @@ API_CLIENT_READ = {
     "other": expect(ok=["admin", "finance"], anonymous=401),
 }
 API_CLIENT_CHANGE = {"own": expect(ok=CLIENT_CHANGERS, anonymous=401), "other": API_ADMIN_ONLY}
+
+
+# Whoever may change the client, and the request's assignee (creative, on lan's side).
+API_REQUEST_WORK = {
+    "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], anonymous=401),
+    "other": API_ADMIN_ONLY,
+}
 
 
 def api_on_own_client(ok: list[str], status: int, refused: int) -> dict[str, int]:
@@ -298,6 +341,28 @@ OPERATIONS |= {
         None,
     ),
     "POST /api/v1/terms/{term_id}/end": (API_CLIENT_CHANGE, None),
+    "GET /api/v1/requests": (API_EVERYONE, None),
+    "POST /api/v1/requests": (
+        api_on_own_client(CLIENT_READERS, 201, refused=201),
+        {"client_id": "{client}", "title": "Thêm bản TVC 15 giây"},
+    ),
+    "GET /api/v1/requests/{request_id}": (
+        {
+            "own": expect(ok=[*CLIENT_READERS, "department_member"], anonymous=401),
+            "other": API_CLIENT_READ["other"],
+        },
+        None,
+    ),
+    "PATCH /api/v1/requests/{request_id}": (API_REQUEST_WORK, {"severity": "high"}),
+    "POST /api/v1/requests/{request_id}/start": (API_REQUEST_WORK, None),
+    "POST /api/v1/requests/{request_id}/resolve": (API_REQUEST_WORK, {"resolution": "Đã xử lý"}),
+    "POST /api/v1/requests/{request_id}/reopen": (
+        {
+            "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=409, anonymous=401),
+            "other": expect(ok=["admin"], status=409, anonymous=401),
+        },
+        None,
+    ),
     "POST /api/v1/interactions": (
         api_on_own_client(CLIENT_READERS, 201, refused=201),
         {"client_id": "{client}", "summary": "Gọi hỏi thăm"},
@@ -315,6 +380,7 @@ API_RECORDS = {
     "{contact_id}": "stakeholder",
     "{interaction_id}": "interaction",
     "{term_id}": "term",
+    "{request_id}": "request",
 }
 
 
@@ -394,7 +460,9 @@ def records(everyone, team_a, team_b, minh):
             "team": team_a,
             "department": everyone["creative"].department,
             "token": lan_token,
-            **_client_records(owner=everyone["lan"], member=everyone["hoa"]),
+            **_client_records(
+                owner=everyone["lan"], member=everyone["hoa"], assignee=everyone["creative"]
+            ),
         },
         "other": {
             "user": minh,
@@ -408,7 +476,7 @@ def records(everyone, team_a, team_b, minh):
     }
 
 
-def _client_records(*, owner, member) -> dict:
+def _client_records(*, owner, member, assignee=None) -> dict:
     client = ClientFactory(owner=owner)
     upload = ImportBatch.objects.create(
         kind="clients", file_name="x.csv", content=b"Legal name\nA\n", created_by=owner
@@ -417,7 +485,11 @@ def _client_records(*, owner, member) -> dict:
         client=client, kind="price", description="Giảm 10%", valid_from="2026-11-01",
         proposed_by=owner,
     )  # fmt: skip
+    request = ClientRequest.objects.create(
+        client=client, title="Sai logo", assignee=assignee, created_by=owner
+    )
     return {
+        "request": request,
         "term": term,
         "import": upload,
         "client": client,

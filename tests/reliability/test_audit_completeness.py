@@ -8,9 +8,10 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from kam.clients import services as clients
-from kam.clients.models import SpecialTerm
+from kam.clients.models import ClientRequest, SpecialTerm
 from kam.core.models import AuditEvent
 from kam.people import services as people
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
@@ -181,7 +182,35 @@ AUDITED |= {
         lambda a: clients.end_term(by=a["lan"], term=_term(a)),
         "term.ended",
     ),
+    "kam.clients.services.log_request": (
+        lambda a: clients.log_request(by=a["lan"], client=_client(a), title="Sai logo"),
+        "request.logged",
+    ),
+    "kam.clients.services.update_request": (
+        lambda a: clients.update_request(by=a["lan"], item=_request(a), severity="high"),
+        "request.updated",
+    ),
+    "kam.clients.services.start_request": (
+        lambda a: clients.start_request(by=a["lan"], item=_request(a)),
+        "request.started",
+    ),
+    "kam.clients.services.resolve_request": (
+        lambda a: clients.resolve_request(by=a["lan"], item=_request(a), resolution="Đã sửa"),
+        "request.resolved",
+    ),
+    "kam.clients.services.reopen_request": (
+        lambda a: clients.reopen_request(by=a["lan"], item=_request(a, status="resolved")),
+        "request.reopened",
+    ),
 }  # fmt: skip
+
+
+def _request(actors, status="open"):
+    resolved = {"resolution": "Đã sửa", "resolved_at": timezone.now()} if status != "open" else {}
+    return ClientRequest.objects.create(
+        client=_client(actors), title="Sai logo", created_by=actors["lan"], status=status,
+        **resolved,
+    )  # fmt: skip
 
 
 def _term(actors):
@@ -204,6 +233,9 @@ NO_CHANGE = {
     ),
     "update_stakeholder": lambda a: clients.update_stakeholder(
         by=a["lan"], stakeholder=StakeholderFactory(client=_client(a), influence=3), influence=3
+    ),
+    "update_request": lambda a: clients.update_request(
+        by=a["lan"], item=_request(a), severity="medium"
     ),
     "update_term": lambda a: clients.update_term(by=a["lan"], term=_term(a), rate_percent=10),
     "update_interaction": lambda a: clients.update_interaction(

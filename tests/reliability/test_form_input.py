@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from kam.clients.models import SpecialTerm
+from kam.clients.models import ClientRequest, SpecialTerm
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 
 SCRIPT = "<script>alert(1)</script>"
@@ -51,6 +51,10 @@ FORM_PAGES = [
      {"kind": "price", "description": "Giảm 10%", "valid_from": "2026-12-01"}),
     ("clients:term_edit", "lan", "pending_term",
      {"kind": "price", "description": "Giảm 10%", "valid_from": "2026-12-01"}),
+    ("clients:client_request_add", "lan", "sua_viet",
+     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
+    ("clients:request_edit", "lan", "open_request",
+     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -75,6 +79,11 @@ def pending_term(sua_viet, lan):
     return SpecialTerm.objects.create(
         client=sua_viet, kind="price", description="Giảm", valid_from="2026-11-01", proposed_by=lan
     )
+
+
+@pytest.fixture
+def open_request(sua_viet, lan):
+    return ClientRequest.objects.create(client=sua_viet, title="Sai logo", created_by=lan)
 
 
 def text_fields_of(page) -> list[str]:

@@ -13,5 +13,6 @@ class ClientsConfig(AppConfig):
         from kam.core.navigation import NavEntry, add_entry
 
         add_entry(NavEntry(label=_("Clients"), url_name="clients:client_list", order=100))
+        add_entry(NavEntry(label=_("Requests"), url_name="clients:request_list", order=110))
         add_entry(NavEntry(label=_("Search"), url_name="clients:search", order=900))
         audit.describe_verbs(services.VERB_LABELS)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.clients import queries, services
 from kam.clients.models import (
     Client,
+    ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
@@ -16,6 +17,7 @@ from kam.clients.models import (
 from kam.clients.permissions import can_give_client_away
 from kam.core import vietnam
 from kam.core.forms import ServiceModelForm
+from kam.people import queries as people_queries
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -176,3 +178,24 @@ class TermForm(ServiceModelForm):
             "valid_until": DATE_WIDGET,
         }
         help_texts = {"valid_until": _("Leave empty while it has no end date.")}
+
+
+class RequestForm(ServiceModelForm):
+    class Meta:
+        model = ClientRequest
+        fields = services.REQUEST_FIELDS_OF_FORM
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "due_on": DATE_WIDGET}
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["raised_by"].queryset = queries.stakeholders_of(client)
+        self.fields["department"].queryset = people_queries.departments_to_choose()
+        self.fields["department"].label_from_instance = lambda department: department.display_name
+        self.fields["assignee"].queryset = queries.people_to_add_to_team()
+        self.fields["assignee"].label_from_instance = _person_choice
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("How it was resolved"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

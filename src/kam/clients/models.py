@@ -368,6 +368,94 @@ class SpecialTerm(models.Model):
         return self.State.ACTIVE
 
 
+class ClientRequest(models.Model):
+    """A client's request or complaint, routed to a department and a person, tracked to its
+    resolution. (Not `Request`: every view already has one.)"""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("request")
+        COMPLAINT = "complaint", _("complaint")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high")
+        CRITICAL = "critical", _("critical")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        RESOLVED = "resolved", _("resolved")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="requests", verbose_name=_("client")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REQUEST)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    raised_by = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("raised by"),
+    )
+    department = models.ForeignKey(
+        "people.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="client_requests",
+        verbose_name=_("department"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assigned to"),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    resolution = models.TextField(_("resolution"), max_length=4000, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        verbose_name = _("client request")
+        verbose_name_plural = _("client requests")
+        indexes = [
+            models.Index(fields=["client", "status"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            # Resolved means with its resolution and time; anything else has neither.
+            models.CheckConstraint(
+                condition=(Q(status="resolved", resolved_at__isnull=False) & ~Q(resolution=""))
+                | (~Q(status="resolved") & Q(resolved_at__isnull=True)),
+                name="clients_request_resolved_with_resolution",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.client}"
+
+
 class ImportBatch(models.Model):
     """An uploaded spreadsheet waiting for its preview to be confirmed or cancelled; nothing of
     it is applied until then, and stale ones are dropped."""

@@ -1,6 +1,6 @@
 """Who may create and change clients, their account teams, stakeholders and interactions."""
 
-from kam.clients.models import Client, Interaction, SpecialTerm
+from kam.clients.models import Client, ClientRequest, Interaction, SpecialTerm
 from kam.clients.queries import clients_visible_to
 from kam.core import access
 from kam.people.models import User
@@ -55,3 +55,10 @@ def can_approve_terms_of(user: User, client: Client) -> bool:
 
 def can_approve_term(user: User, term: SpecialTerm) -> bool:
     return can_approve_terms_of(user, term.client)
+
+
+def can_work_request(user: User, item: ClientRequest) -> bool:
+    """The person it is assigned to, and whoever may change the client, move a request along."""
+    return access.is_signed_in(user) and (
+        item.assignee_id == user.pk or can_change_client(user, item.client)
+    )

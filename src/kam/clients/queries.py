@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from kam.clients.models import (
     Client,
+    ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
@@ -326,3 +327,64 @@ def terms_of(client: Client) -> dict[str, list[SpecialTerm]]:
         term.state_label = SpecialTerm.State(term.state).label
         (history if term.state == SpecialTerm.State.EXPIRED else current).append(term)
     return {"current": current, "history": history}
+
+
+# --- Client requests and complaints ---------------------------------------------------------
+def requests_visible_to(user: User) -> QuerySet[ClientRequest]:
+    """A client's requests, and also to the person a request is assigned to (a department
+    member who works it without being on the account team)."""
+    if not access.is_signed_in(user):
+        return ClientRequest.objects.none()
+    return ClientRequest.objects.filter(Q(client__in=clients_visible_to(user)) | Q(assignee=user))
+
+
+def get_request_for(user: User, pk: int) -> ClientRequest:
+    return get_object_or_404(
+        requests_visible_to(user).select_related(
+            "client", "client__owner", "client__owner__team", "raised_by", "department",
+            "assignee", "created_by",
+        ),
+        pk=pk,
+    )  # fmt: skip
+
+
+UNRESOLVED = [ClientRequest.Status.OPEN, ClientRequest.Status.IN_PROGRESS]
+
+
+def requests_for_list(
+    viewer: User,
+    *,
+    client_id: int | None = None,
+    status: str = "",
+    kind: str = "",
+    assigned_to_me: bool = False,
+) -> QuerySet[ClientRequest]:
+    items = requests_visible_to(viewer).select_related(
+        "client", "assignee", "department", "created_by"
+    )
+    if client_id:
+        items = items.filter(client_id=client_id)
+    if status == "unresolved":
+        items = items.filter(status__in=UNRESOLVED)
+    elif status:
+        items = items.filter(status=status)
+    if kind:
+        items = items.filter(kind=kind)
+    if assigned_to_me:
+        items = items.filter(assignee=viewer)
+    severity_first = Case(
+        *[When(severity=level, then=Value(rank)) for rank, level in enumerate(SEVERITY_ORDER)],
+        default=Value(len(SEVERITY_ORDER)),
+    )
+    return items.order_by(severity_first, "due_on", "-created_at")
+
+
+SEVERITY_ORDER = ["critical", "high", "medium", "low"]
+
+
+def open_requests_of(client: Client) -> QuerySet[ClientRequest]:
+    return requests_for_list_of(client).filter(status__in=UNRESOLVED)
+
+
+def requests_for_list_of(client: Client) -> QuerySet[ClientRequest]:
+    return client.requests.select_related("assignee", "department").order_by("-created_at")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from kam.clients import services
 from kam.clients.models import Client, Interaction, Stakeholder
 from kam.core.seed import SeedContext, vietnamese_full_name
-from kam.people.models import User
+from kam.people.models import Department, User
 
 # legal name, short name, tax code, industry, tier, status, owner
 NAMED_CLIENTS = [
@@ -110,6 +110,7 @@ def seed(ctx: SeedContext) -> None:
     services.add_team_member(by=admin, client=clients[0], user=people["hoa"], role="executive")
     services.add_team_member(by=admin, client=clients[0], user=people["planner"], role="planner")
     _terms(admin, clients[:8], now.date())
+    _requests(ctx, clients[:8], now.date())
     interactions = 0
     for index, client in enumerate(clients):
         stakeholders = [_stakeholder(ctx, admin, client) for _n in range(ctx.rng.randint(2, 5))]
@@ -142,6 +143,31 @@ def _terms(admin: User, key_clients: list[Client], today) -> None:
             valid_from=today - timedelta(days=400), valid_until=today - timedelta(days=300),
         )  # fmt: skip
         services.approve_term(by=admin, term=old)
+
+
+REQUESTS = [
+    ("request", "Thêm 2 phiên bản TVC 15 giây cho TikTok", "medium", "production"),
+    ("complaint", "Báo cáo tháng gửi trễ 5 ngày", "high", "media"),
+    ("request", "Đề xuất KOL thay thế cho mùa Tết", "low", "kol"),
+    ("complaint", "Sai logo trên banner sự kiện", "critical", "creative"),
+]
+
+
+def _requests(ctx: SeedContext, key_clients: list[Client], today) -> None:
+    """Open and resolved requests and complaints on the key clients, routed to departments."""
+    departments = {department.code: department for department in Department.objects.all()}
+    for index, client in enumerate(key_clients):
+        kind, title, severity, department = REQUESTS[index % len(REQUESTS)]
+        members = list(departments[department].members.filter(is_active=True)[:1])
+        item = services.log_request(
+            by=client.owner, client=client, kind=kind, title=title, severity=severity,
+            department=departments[department], assignee=members[0] if members else None,
+            due_on=today + timedelta(days=ctx.rng.randint(-2, 10)),
+        )  # fmt: skip
+        if index % 3 == 2:
+            services.resolve_request(
+                by=client.owner, item=item, resolution="Đã xử lý và xác nhận với khách hàng."
+            )
 
 
 def _tax_code(ctx: SeedContext) -> str:

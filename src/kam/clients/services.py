@@ -15,6 +15,7 @@ from kam.clients import queries
 from kam.clients import spreadsheet_columns as columns
 from kam.clients.models import (
     Client,
+    ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
@@ -28,6 +29,7 @@ from kam.clients.permissions import (
     can_create_client,
     can_give_client_away,
     can_log_interaction,
+    can_work_request,
 )
 from kam.core import vietnam
 from kam.core.audit import created, record_change, record_event, snapshot
@@ -52,6 +54,11 @@ VERB_LABELS = {
     "term.updated": gettext_lazy("changed the special term"),
     "term.approved": gettext_lazy("approved the special term"),
     "term.ended": gettext_lazy("ended the special term"),
+    "request.logged": gettext_lazy("logged the request"),
+    "request.updated": gettext_lazy("changed the request"),
+    "request.started": gettext_lazy("started work on the request"),
+    "request.resolved": gettext_lazy("resolved the request"),
+    "request.reopened": gettext_lazy("reopened the request"),
 }
 
 CLIENT_FIELDS = [
@@ -90,6 +97,16 @@ INTERACTION_FIELDS = [
     "next_step_owner",
 ]
 TERM_FIELDS = ["kind", "description", "rate_percent", "valid_from", "valid_until"]
+REQUEST_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "severity",
+    "department",
+    "assignee",
+    "due_on",
+]
+REQUEST_FIELDS_OF_FORM = [*REQUEST_FIELDS[:4], "raised_by", *REQUEST_FIELDS[4:]]
 TAX_CODE_TAKEN = gettext_lazy("Another client has this tax code.")
 
 
@@ -487,6 +504,131 @@ def _set_term_fields(term: SpecialTerm, fields: dict) -> None:
     assign(term, fields)
     if not term.description:
         raise DomainError(_("Describe the term."), field="description")
+
+
+# --- Client requests and complaints ---------------------------------------------------------
+@transaction.atomic
+def log_request(
+    *, by: User, client: Client, raised_by: Stakeholder | None = None, **fields
+) -> ClientRequest:
+    """Record what a client asks for or complains about, routed to a department and a person."""
+    require(can_log_interaction(by, client))
+    item = ClientRequest(client=client, created_by=by, raised_by=raised_by)
+    _set_request_fields(item, fields)
+    validated_save(item)
+    record_event(
+        subject=item,
+        verb="request.logged",
+        by=by,
+        changes=created(snapshot(item, ["client", "raised_by", *REQUEST_FIELDS])),
+    )
+    return item
+
+
+@transaction.atomic
+def update_request(*, by: User, item: ClientRequest, **fields) -> ClientRequest:
+    """Re-route, re-prioritise or reword an open request."""
+    item = _locked_request(item)
+    require(can_work_request(by, item))
+    if item.status == ClientRequest.Status.RESOLVED:
+        raise InvalidTransition(_("A resolved request is reopened before it is changed."))
+    before = snapshot(item, ["raised_by", *REQUEST_FIELDS])
+    _set_request_fields(item, fields)
+    validated_save(item, update_fields=fields)
+    record_change(
+        subject=item,
+        verb="request.updated",
+        by=by,
+        before=before,
+        after=snapshot(item, ["raised_by", *REQUEST_FIELDS]),
+    )
+    return item
+
+
+@transaction.atomic
+def start_request(*, by: User, item: ClientRequest) -> ClientRequest:
+    """The assignee (or the account team) starts on an open request."""
+    return _move_request(by, item, ClientRequest.Status.OPEN, ClientRequest.Status.IN_PROGRESS)
+
+
+@transaction.atomic
+def resolve_request(*, by: User, item: ClientRequest, resolution: str) -> ClientRequest:
+    """Close a request with what was done about it."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise DomainError(_("Say how it was resolved."), field="resolution")
+    item = _locked_request(item)
+    require(can_work_request(by, item))
+    if item.status == ClientRequest.Status.RESOLVED:
+        raise InvalidTransition(_("This request is resolved already."))
+    before = snapshot(item, ["status", "resolution"])
+    item.status, item.resolution = ClientRequest.Status.RESOLVED, resolution[:4000]
+    item.resolved_at = timezone.now()
+    item.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
+    record_change(
+        subject=item,
+        verb="request.resolved",
+        by=by,
+        before=before,
+        after=snapshot(item, ["status", "resolution"]),
+    )
+    return item
+
+
+@transaction.atomic
+def reopen_request(*, by: User, item: ClientRequest) -> ClientRequest:
+    """The client was not satisfied after all: the request is open again, its last resolution
+    kept in the history."""
+    item = _locked_request(item)
+    require(can_work_request(by, item))
+    if item.status != ClientRequest.Status.RESOLVED:
+        raise InvalidTransition(_("Only a resolved request is reopened."))
+    before = snapshot(item, ["status", "resolution"])
+    item.status, item.resolution, item.resolved_at = ClientRequest.Status.OPEN, "", None
+    item.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
+    record_change(
+        subject=item,
+        verb="request.reopened",
+        by=by,
+        before=before,
+        after=snapshot(item, ["status", "resolution"]),
+    )
+    return item
+
+
+def _move_request(by: User, item: ClientRequest, source: str, target: str) -> ClientRequest:
+    item = _locked_request(item)
+    require(can_work_request(by, item))
+    if item.status != source:
+        raise InvalidTransition(_("This request is not open."))
+    before = snapshot(item, ["status"])
+    item.status = target
+    item.save(update_fields=["status", "updated_at"])
+    record_change(
+        subject=item, verb="request.started", by=by, before=before, after=snapshot(item, ["status"])
+    )
+    return item
+
+
+def _locked_request(item: ClientRequest) -> ClientRequest:
+    return (
+        ClientRequest.objects.select_for_update(of=("self",))
+        .select_related("client__owner__team")
+        .get(pk=item.pk)
+    )
+
+
+def _set_request_fields(item: ClientRequest, fields: dict) -> None:
+    assign(item, fields)
+    if not item.title:
+        raise DomainError(_("Give the request a title."), field="title")
+    if item.raised_by is not None and item.raised_by.client_id != item.client_id:
+        raise DomainError(
+            _("%(name)s is not a stakeholder of this client.") % {"name": item.raised_by},
+            field="raised_by",
+        )
+    if item.assignee is not None and not item.assignee.is_active:
+        raise DomainError(_("This person cannot sign in any more."), field="assignee")
 
 
 # --- Import ---------------------------------------------------------------------------------
