@@ -67,7 +67,7 @@ class TestClientPage:
             meeting.stakeholders.add(person)
             meeting.our_people.add(lan)
         browser = login(lan)
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(24):
             page = browser.get(detail(sua_viet))
         content = page.content.decode()
         assert "Trần Thu Hà" in content and "Họp khởi động" in content

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from faker.providers.person.vi_VN import Provider as VietnameseNames
 
-from kam.clients.models import Client
+from kam.clients.models import AgencyService, Client
 from kam.core.models import AuditEvent
 from kam.people import services
 from kam.people.checks import demo_passwords_check
@@ -24,9 +24,11 @@ def seeded_clients() -> list[tuple]:
 def empty_the_database() -> None:
     AuditEvent.objects.all().delete()
     Client.objects.update(parent=None)
-    # Later models of the app point at earlier ones: delete from the last one back.
+    # Later models of the app point at earlier ones: delete from the last one back, keeping
+    # the service catalogue, which comes with the migrations like the departments.
     for model in reversed(list(apps.get_app_config("clients").get_models())):
-        model.objects.all().delete()
+        if model is not AgencyService:
+            model.objects.all().delete()
     User.objects.update(team=None, department=None)
     Team.objects.all().delete()
     User.objects.all().delete()

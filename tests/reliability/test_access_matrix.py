@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
-from kam.clients.models import ClientRequest, ImportBatch, SpecialTerm
+from kam.clients.models import AccountPlan, ClientRequest, ImportBatch, SpecialTerm
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
@@ -105,6 +105,11 @@ PAGES = {
     "clients:interaction_next_step_done": POST_ONLY,
     "clients:search": everyone(),
     "clients:request_list": everyone(),
+    "clients:client_plan_add": CLIENT_CHANGE,
+    "clients:plan_detail": CLIENT_READ,
+    "clients:plan_edit": CLIENT_CHANGE,
+    "clients:plan_play_add": POST_ONLY,
+    "clients:play_edit": CLIENT_CHANGE,
     "clients:client_request_add": CLIENT_READ,
     # A request is also its assignee's (creative, a department member, on lan's side).
     "clients:request_detail": {
@@ -190,6 +195,16 @@ POSTS = {
         "own": expect(ok=CLIENT_CHANGERS, status=422),
         "other": ADMIN_FORM,
     },
+    "clients:client_plan_add": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:plan_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
+    "clients:plan_play_add": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "clients:play_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
     "clients:client_request_add": {
         "own": expect(ok=CLIENT_READERS, status=422),
         "other": expect(ok=["admin", "finance"], status=422),
@@ -226,6 +241,8 @@ POSTS = {
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "plan_": "plan",
+    "play_": "play",
     "request_": "request",
     "import_": "import",
     "term_": "term",
@@ -342,6 +359,25 @@ OPERATIONS |= {
     ),
     "POST /api/v1/terms/{term_id}/end": (API_CLIENT_CHANGE, None),
     "GET /api/v1/requests": (API_EVERYONE, None),
+    "GET /api/v1/services": (API_EVERYONE, None),
+    "GET /api/v1/account-plans": (API_EVERYONE, None),
+    "POST /api/v1/account-plans": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {"client_id": "{client}", "year": 2030, "objectives": "Tăng doanh thu"},
+    ),
+    "GET /api/v1/account-plans/{plan_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/account-plans/{plan_id}": (API_CLIENT_CHANGE, {"objectives": "Tăng 30%"}),
+    "POST /api/v1/account-plans/{plan_id}/plays": (
+        {
+            "own": expect(ok=CLIENT_CHANGERS, status=201, anonymous=401),
+            "other": API_CREATED_BY_ADMIN,
+        },
+        {"title": "Chào gói KOL", "owner_id": "{lan}", "due_on": "2027-01-10"},
+    ),
+    "PATCH /api/v1/account-plans/{plan_id}/plays/{play_id}": (
+        API_CLIENT_CHANGE,
+        {"status": "done"},
+    ),
     "POST /api/v1/requests": (
         api_on_own_client(CLIENT_READERS, 201, refused=201),
         {"client_id": "{client}", "title": "Thêm bản TVC 15 giây"},
@@ -381,6 +417,8 @@ API_RECORDS = {
     "{interaction_id}": "interaction",
     "{term_id}": "term",
     "{request_id}": "request",
+    "{plan_id}": "plan",
+    "{play_id}": "play",
 }
 
 
@@ -488,7 +526,13 @@ def _client_records(*, owner, member, assignee=None) -> dict:
     request = ClientRequest.objects.create(
         client=client, title="Sai logo", assignee=assignee, created_by=owner
     )
+    plan = AccountPlan.objects.create(
+        client=client, year=2026, objectives="Tăng doanh thu", created_by=owner
+    )
+    play = plan.plays.create(title="Chào gói KOL", owner=owner, due_on="2026-12-20")
     return {
+        "plan": plan,
+        "play": play,
         "request": request,
         "term": term,
         "import": upload,

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from kam.clients import services as clients
-from kam.clients.models import ClientRequest, SpecialTerm
+from kam.clients.models import AccountPlan, ClientRequest, SpecialTerm
 from kam.core.models import AuditEvent
 from kam.people import services as people
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
@@ -202,7 +202,35 @@ AUDITED |= {
         lambda a: clients.reopen_request(by=a["lan"], item=_request(a, status="resolved")),
         "request.reopened",
     ),
+    "kam.clients.services.create_plan": (
+        lambda a: clients.create_plan(by=a["lan"], client=_client(a), year=2027, objectives="x"),
+        "plan.created",
+    ),
+    "kam.clients.services.update_plan": (
+        lambda a: clients.update_plan(by=a["lan"], plan=_plan(a), objectives="Tăng 30%"),
+        "plan.updated",
+    ),
+    "kam.clients.services.add_play": (
+        lambda a: clients.add_play(
+            by=a["lan"], plan=_plan(a), title="KOL", owner=a["lan"], due_on="2027-01-10"
+        ),
+        "play.added",
+    ),
+    "kam.clients.services.update_play": (
+        lambda a: clients.update_play(by=a["lan"], play=_play(a), status="done"),
+        "play.updated",
+    ),
 }  # fmt: skip
+
+
+def _plan(actors):
+    return AccountPlan.objects.create(
+        client=_client(actors), year=2027, objectives="Tăng 20%", created_by=actors["lan"]
+    )
+
+
+def _play(actors):
+    return _plan(actors).plays.create(title="KOL", owner=actors["lan"], due_on="2027-01-10")
 
 
 def _request(actors, status="open"):
@@ -237,6 +265,8 @@ NO_CHANGE = {
     "update_request": lambda a: clients.update_request(
         by=a["lan"], item=_request(a), severity="medium"
     ),
+    "update_plan": lambda a: clients.update_plan(by=a["lan"], plan=_plan(a), objectives="Tăng 20%"),
+    "update_play": lambda a: clients.update_play(by=a["lan"], play=_play(a), status="planned"),
     "update_term": lambda a: clients.update_term(by=a["lan"], term=_term(a), rate_percent=10),
     "update_interaction": lambda a: clients.update_interaction(
         by=a["lan"], interaction=InteractionFactory(client=_client(a)), summary="Họp khởi động"

@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from kam.clients.models import ClientRequest, SpecialTerm
+from kam.clients.models import AccountPlan, ClientRequest, SpecialTerm
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 
 SCRIPT = "<script>alert(1)</script>"
@@ -55,6 +55,10 @@ FORM_PAGES = [
      {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
     ("clients:request_edit", "lan", "open_request",
      {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
+    ("clients:client_plan_add", "lan", "sua_viet", {"year": "2027", "objectives": "Tăng 20%"}),
+    ("clients:plan_edit", "lan", "plan_2027", {"year": "2027", "objectives": "Tăng 20%"}),
+    ("clients:play_edit", "lan", "play_kol",
+     {"title": "KOL", "owner": "{lan}", "due_on": "2027-01-10", "status": "planned"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -84,6 +88,16 @@ def pending_term(sua_viet, lan):
 @pytest.fixture
 def open_request(sua_viet, lan):
     return ClientRequest.objects.create(client=sua_viet, title="Sai logo", created_by=lan)
+
+
+@pytest.fixture
+def plan_2027(sua_viet, lan):
+    return AccountPlan.objects.create(client=sua_viet, year=2027, objectives="x", created_by=lan)
+
+
+@pytest.fixture
+def play_kol(plan_2027, lan):
+    return plan_2027.plays.create(title="KOL", owner=lan, due_on="2027-01-10")
 
 
 def text_fields_of(page) -> list[str]:
@@ -119,7 +133,7 @@ def test_every_text_field_takes_hostile_text_safely(
         client.get(url) if route != "people:token_create" else client.get(reverse("people:profile"))
     )
     base = {
-        key: str(everyone["director"].pk) if value == "{director}" else value
+        key: str(everyone[value[1:-1]].pk) if value in ("{director}", "{lan}") else value
         for key, value in data.items()
     }
     fields = [name for name in text_fields_of(page) if name in base]

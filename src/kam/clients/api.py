@@ -12,10 +12,13 @@ from ninja.pagination import paginate
 
 from kam.clients import queries, services
 from kam.clients.models import (
+    AccountPlan,
+    AgencyService,
     Client,
     ClientRequest,
     ClientTeamMember,
     Interaction,
+    PlannedPlay,
     SpecialTerm,
     Stakeholder,
 )
@@ -682,3 +685,160 @@ def reopen_request(request: HttpRequest, request_id: Id):
     item = queries.get_request_for(request.user, request_id)
     services.reopen_request(by=request.user, item=item)
     return queries.get_request_for(request.user, request_id)
+
+
+# --- Account plans --------------------------------------------------------------------------
+class ServiceOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+
+
+class PlayOut(Schema):
+    id: int
+    title: str
+    service_id: int | None
+    owner: PersonRef
+    due_on: date
+    status: PlannedPlay.Status
+
+    @staticmethod
+    def resolve_owner(play: PlannedPlay) -> dict:
+        return _person(play.owner)
+
+
+class PlanOut(Schema):
+    id: int
+    client: ClientRef
+    year: int
+    objectives: str
+    whitespace_ids: list[int]
+    renewal_on: date | None
+    renewal_note: str
+    plays: list[PlayOut]
+
+    @staticmethod
+    def resolve_client(plan: AccountPlan) -> dict:
+        return {"id": plan.client_id, "name": str(plan.client)}
+
+    @staticmethod
+    def resolve_whitespace_ids(plan: AccountPlan) -> list[int]:
+        return [service.pk for service in plan.whitespace.all()]
+
+    @staticmethod
+    def resolve_plays(plan: AccountPlan) -> list:
+        return list(plan.plays.all())
+
+
+class PlanPatch(Schema):
+    year: int | None = Field(None, ge=2000, le=2100, strict=True)
+    objectives: str | None = Field(None, min_length=1, max_length=4000)
+    whitespace_ids: list[BodyId] | None = Field(None, max_length=50)
+    renewal_on: IsoDate | None = None
+    renewal_note: str | None = Field(None, max_length=300)
+
+
+class PlanIn(PlanPatch):
+    client_id: BodyId
+    year: int = Field(ge=2000, le=2100, strict=True)
+    objectives: str = Field(min_length=1, max_length=4000)
+
+
+class PlayPatch(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    service_id: BodyId | None = None
+    owner_id: BodyId | None = None
+    due_on: IsoDate | None = None
+    status: PlannedPlay.Status | None = None
+
+
+class PlayIn(PlayPatch):
+    title: str = Field(min_length=1, max_length=200)
+    owner_id: BodyId
+    due_on: IsoDate
+
+
+def _catalogue_services(ids: list[int], field: str) -> list[AgencyService]:
+    found = list(queries.services_to_choose().filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise DomainError(gettext_lazy("There is no such service."), field=field)
+    return found
+
+
+def _plan_fields(data: dict) -> dict:
+    if "whitespace_ids" in data:
+        data["whitespace"] = _catalogue_services(data.pop("whitespace_ids") or [], "whitespace_ids")
+    return data
+
+
+def _play_fields(data: dict) -> dict:
+    if "service_id" in data:
+        pk = data.pop("service_id")
+        data["service"] = _catalogue_services([pk], "service_id")[0] if pk else None
+    if "owner_id" in data:
+        data["owner"] = _active_person(data.pop("owner_id"), "owner_id")
+    return data
+
+
+def _plan_out(viewer: User, pk: int) -> AccountPlan:
+    return queries.plans_for_list(viewer).get(pk=pk)
+
+
+@router.get("/services", response={200: list[ServiceOut], **ERRORS}, summary="Service catalogue")
+@paginate(Pagination)
+def list_services(request: HttpRequest):
+    return queries.services_to_choose()
+
+
+@router.get("/account-plans", response={200: list[PlanOut], **ERRORS}, summary="Account plans")
+@paginate(Pagination)
+def list_plans(
+    request: HttpRequest,
+    client_id: Id | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
+):
+    return queries.plans_for_list(request.user, client_id=client_id, year=year)
+
+
+@router.get("/account-plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request: HttpRequest, plan_id: Id):
+    queries.get_plan_for(request.user, plan_id)
+    return _plan_out(request.user, plan_id)
+
+
+@router.post("/account-plans", response={201: PlanOut, **ERRORS}, summary="Write a year's plan")
+def create_plan(request: HttpRequest, payload: PlanIn):
+    data = payload.dict(exclude_unset=True)
+    client = _visible_client(request.user, data.pop("client_id"), "client_id")
+    plan = services.create_plan(by=request.user, client=client, **_plan_fields(data))
+    return Status(201, _plan_out(request.user, plan.pk))
+
+
+@router.patch("/account-plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def patch_plan(request: HttpRequest, plan_id: Id, payload: PlanPatch):
+    plan = queries.get_plan_for(request.user, plan_id)
+    services.update_plan(
+        by=request.user, plan=plan, **_plan_fields(payload.dict(exclude_unset=True))
+    )
+    return _plan_out(request.user, plan_id)
+
+
+@router.post(
+    "/account-plans/{plan_id}/plays", response={201: PlayOut, **ERRORS}, summary="Add a play"
+)
+def add_play(request: HttpRequest, plan_id: Id, payload: PlayIn):
+    plan = queries.get_plan_for(request.user, plan_id)
+    data = _play_fields(payload.dict(exclude_unset=True))
+    play = services.add_play(by=request.user, plan=plan, **data)
+    return Status(201, play)
+
+
+@router.patch("/account-plans/{plan_id}/plays/{play_id}", response={200: PlayOut, **ERRORS})
+def patch_play(request: HttpRequest, plan_id: Id, play_id: Id, payload: PlayPatch):
+    play = queries.get_play_for(request.user, play_id)
+    if play.plan_id != plan_id:
+        raise DomainError(gettext_lazy("There is no such play in this plan."), field="play_id")
+    return services.update_play(
+        by=request.user, play=play, **_play_fields(payload.dict(exclude_unset=True))
+    )

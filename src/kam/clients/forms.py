@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.clients import queries, services
 from kam.clients.models import (
+    AccountPlan,
+    AgencyService,
     Client,
     ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
+    PlannedPlay,
     SpecialTerm,
     Stakeholder,
 )
@@ -199,3 +202,38 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("How it was resolved"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class PlanForm(ServiceModelForm):
+    whitespace = forms.ModelMultipleChoiceField(
+        label=_("Whitespace: services the client does not buy yet"),
+        queryset=AgencyService.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = AccountPlan
+        fields = ["year", "objectives", "whitespace", "renewal_on", "renewal_note"]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 5}), "renewal_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["whitespace"].queryset = queries.services_to_choose()
+        self.fields["whitespace"].label_from_instance = lambda service: service.display_name
+        if self.instance.pk:
+            self.initial["whitespace"] = list(self.instance.whitespace.all())
+
+
+class PlayForm(ServiceModelForm):
+    class Meta:
+        model = PlannedPlay
+        fields = services.PLAY_FIELDS
+        widgets = {"due_on": DATE_WIDGET}
+
+    def __init__(self, *args, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = queries.services_to_choose()
+        self.fields["service"].label_from_instance = lambda service: service.display_name
+        self.fields["owner"].queryset = queries.account_team_people(client)
+        self.fields["owner"].label_from_instance = _person_choice

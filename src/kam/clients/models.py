@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.search import Searchable
@@ -454,6 +455,112 @@ class ClientRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} · {self.client}"
+
+
+class AgencyService(models.Model):
+    """A service the agency sells (creative, media buying, KOL…): the catalogue that account
+    plans, and later opportunities, pick from."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Vietnamese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("service catalogue")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class AccountPlan(models.Model):
+    """A key client's plan for a year: what the agency wants to achieve with it, the services
+    it does not buy yet (whitespace), the plays to get there, and when its contracts renew."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="plans", verbose_name=_("client")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    objectives = models.TextField(_("objectives"), max_length=4000)
+    whitespace = models.ManyToManyField(
+        AgencyService, blank=True, related_name="+", verbose_name=_("whitespace")
+    )
+    renewal_on = models.DateField(_("next renewal"), null=True, blank=True)
+    renewal_note = models.CharField(_("what renews"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("account plan")
+        verbose_name_plural = _("account plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "year"],
+                name="clients_one_plan_per_client_and_year",
+                violation_error_message=_("This client has a plan for that year already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="clients_plan_year_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.year}"
+
+
+class PlannedPlay(models.Model):
+    """One move of an account plan: what, which service, who, by when, how it stands."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="plays")
+    title = models.CharField(_("play"), max_length=200)
+    service = models.ForeignKey(
+        AgencyService,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("by"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("planned play")
+        verbose_name_plural = _("planned plays")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ImportBatch(models.Model):

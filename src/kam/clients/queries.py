@@ -19,11 +19,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kam.clients.models import (
+    AccountPlan,
+    AgencyService,
     Client,
     ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
+    PlannedPlay,
     SpecialTerm,
     Stakeholder,
 )
@@ -388,3 +391,62 @@ def open_requests_of(client: Client) -> QuerySet[ClientRequest]:
 
 def requests_for_list_of(client: Client) -> QuerySet[ClientRequest]:
     return client.requests.select_related("assignee", "department").order_by("-created_at")
+
+
+# --- Account plans --------------------------------------------------------------------------
+def services_to_choose() -> QuerySet[AgencyService]:
+    return AgencyService.objects.filter(is_active=True).order_by("name")
+
+
+def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
+    return AccountPlan.objects.filter(client__in=clients_visible_to(user))
+
+
+def get_plan_for(user: User, pk: int) -> AccountPlan:
+    return get_object_or_404(
+        plans_visible_to(user).select_related("client", "client__owner", "client__owner__team"),
+        pk=pk,
+    )
+
+
+def plans_for_list(
+    viewer: User, *, client_id: int | None = None, year: int | None = None
+) -> QuerySet[AccountPlan]:
+    plans = (
+        plans_visible_to(viewer)
+        .select_related("client")
+        .prefetch_related(
+            Prefetch("whitespace", queryset=AgencyService.objects.order_by("name")),
+            Prefetch("plays", queryset=PlannedPlay.objects.select_related("owner", "service")),
+        )
+    )
+    if client_id:
+        plans = plans.filter(client_id=client_id)
+    if year:
+        plans = plans.filter(year=year)
+    return plans.order_by("-year", "client__legal_name")
+
+
+def get_play_for(user: User, pk: int) -> PlannedPlay:
+    return get_object_or_404(
+        PlannedPlay.objects.filter(plan__in=plans_visible_to(user)).select_related(
+            "plan", "plan__client", "plan__client__owner", "plan__client__owner__team"
+        ),
+        pk=pk,
+    )
+
+
+def plays_of(plan: AccountPlan) -> QuerySet[PlannedPlay]:
+    return plan.plays.select_related("owner", "service").order_by("due_on", "pk")
+
+
+def plan_of_year(client: Client, year: int) -> AccountPlan | None:
+    """The client's plan for the year, with its whitespace and plays, for the client page."""
+    return (
+        client.plans.filter(year=year)
+        .prefetch_related(
+            Prefetch("whitespace", queryset=AgencyService.objects.order_by("name")),
+            Prefetch("plays", queryset=PlannedPlay.objects.select_related("owner", "service")),
+        )
+        .first()
+    )

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from kam.clients import services
-from kam.clients.models import Client, Interaction, Stakeholder
+from kam.clients.models import AgencyService, Client, Interaction, Stakeholder
 from kam.core.seed import SeedContext, vietnamese_full_name
 from kam.people.models import Department, User
 
@@ -111,6 +111,7 @@ def seed(ctx: SeedContext) -> None:
     services.add_team_member(by=admin, client=clients[0], user=people["planner"], role="planner")
     _terms(admin, clients[:8], now.date())
     _requests(ctx, clients[:8], now.date())
+    _plans(ctx, clients[:8], now.date())
     interactions = 0
     for index, client in enumerate(clients):
         stakeholders = [_stakeholder(ctx, admin, client) for _n in range(ctx.rng.randint(2, 5))]
@@ -168,6 +169,32 @@ def _requests(ctx: SeedContext, key_clients: list[Client], today) -> None:
             services.resolve_request(
                 by=client.owner, item=item, resolution="Đã xử lý và xác nhận với khách hàng."
             )
+
+
+PLAYS = [
+    ("Giới thiệu gói digital trọn năm", "digital"),
+    ("Đề xuất chiến dịch KOL cho mùa cao điểm", "kol"),
+    ("Chào gói nghiên cứu người tiêu dùng", "research"),
+]
+
+
+def _plans(ctx: SeedContext, key_clients: list[Client], today) -> None:
+    """This year's plan for each key client: objectives, whitespace, three plays."""
+    catalogue = {service.code: service for service in AgencyService.objects.all()}
+    for client in key_clients:
+        plan = services.create_plan(
+            by=client.owner, client=client, year=today.year,
+            objectives="Tăng doanh thu 20% so với năm trước; trở thành agency chính cho Tết.",
+            whitespace=[catalogue["digital"], catalogue["kol"], catalogue["research"]],
+            renewal_on=today + timedelta(days=ctx.rng.randint(20, 200)),
+            renewal_note="Hợp đồng dịch vụ sáng tạo năm",
+        )  # fmt: skip
+        for number, (title, code) in enumerate(PLAYS):
+            services.add_play(
+                by=client.owner, plan=plan, title=title, service=catalogue[code],
+                owner=client.owner, due_on=today + timedelta(days=30 * (number + 1)),
+                status=["done", "in_progress", "planned"][number],
+            )  # fmt: skip
 
 
 def _tax_code(ctx: SeedContext) -> str:

@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy
 from kam.clients import queries
 from kam.clients import spreadsheet_columns as columns
 from kam.clients.models import (
+    AccountPlan,
+    AgencyService,
     Client,
     ClientRequest,
     ClientTeamMember,
     ImportBatch,
     Interaction,
+    PlannedPlay,
     SpecialTerm,
     Stakeholder,
 )
@@ -59,6 +62,10 @@ VERB_LABELS = {
     "request.started": gettext_lazy("started work on the request"),
     "request.resolved": gettext_lazy("resolved the request"),
     "request.reopened": gettext_lazy("reopened the request"),
+    "plan.created": gettext_lazy("wrote the account plan"),
+    "plan.updated": gettext_lazy("changed the account plan"),
+    "play.added": gettext_lazy("added the play"),
+    "play.updated": gettext_lazy("changed the play"),
 }
 
 CLIENT_FIELDS = [
@@ -107,6 +114,8 @@ REQUEST_FIELDS = [
     "due_on",
 ]
 REQUEST_FIELDS_OF_FORM = [*REQUEST_FIELDS[:4], "raised_by", *REQUEST_FIELDS[4:]]
+PLAN_FIELDS = ["year", "objectives", "renewal_on", "renewal_note"]
+PLAY_FIELDS = ["title", "service", "owner", "due_on", "status"]
 TAX_CODE_TAKEN = gettext_lazy("Another client has this tax code.")
 
 
@@ -629,6 +638,89 @@ def _set_request_fields(item: ClientRequest, fields: dict) -> None:
         )
     if item.assignee is not None and not item.assignee.is_active:
         raise DomainError(_("This person cannot sign in any more."), field="assignee")
+
+
+# --- Account plans --------------------------------------------------------------------------
+@transaction.atomic
+def create_plan(
+    *, by: User, client: Client, whitespace: list[AgencyService] | None = None, **fields
+) -> AccountPlan:
+    """Write a client's plan for a year (one per year)."""
+    require(can_change_client(by, client))
+    plan = AccountPlan(client=client, created_by=by)
+    _set_plan_fields(plan, fields)
+    validated_save(plan, field="year", message=_("This client has a plan for that year already."))
+    plan.whitespace.set(whitespace or [])
+    record_event(subject=plan, verb="plan.created", by=by, changes=created(_plan_snapshot(plan)))
+    return plan
+
+
+@transaction.atomic
+def update_plan(
+    *, by: User, plan: AccountPlan, whitespace: list[AgencyService] | None = None, **fields
+) -> AccountPlan:
+    require(can_change_client(by, plan.client))
+    before = _plan_snapshot(plan)
+    _set_plan_fields(plan, fields)
+    validated_save(
+        plan,
+        field="year",
+        message=_("This client has a plan for that year already."),
+        update_fields=fields,
+    )
+    if whitespace is not None:
+        plan.whitespace.set(whitespace)
+    record_change(
+        subject=plan, verb="plan.updated", by=by, before=before, after=_plan_snapshot(plan)
+    )
+    return plan
+
+
+@transaction.atomic
+def add_play(*, by: User, plan: AccountPlan, **fields) -> PlannedPlay:
+    """Add a move to the plan, with its owner and date."""
+    require(can_change_client(by, plan.client))
+    play = PlannedPlay(plan=plan)
+    _set_play_fields(play, fields)
+    validated_save(play)
+    record_event(
+        subject=play, verb="play.added", by=by, changes=created(snapshot(play, PLAY_FIELDS))
+    )
+    return play
+
+
+@transaction.atomic
+def update_play(*, by: User, play: PlannedPlay, **fields) -> PlannedPlay:
+    """Move a play along (planned, in progress, done, dropped) or change it."""
+    require(can_change_client(by, play.plan.client))
+    before = snapshot(play, PLAY_FIELDS)
+    _set_play_fields(play, fields)
+    validated_save(play, update_fields=fields)
+    record_change(
+        subject=play, verb="play.updated", by=by, before=before, after=snapshot(play, PLAY_FIELDS)
+    )
+    return play
+
+
+def _plan_snapshot(plan: AccountPlan) -> dict:
+    values = snapshot(plan, PLAN_FIELDS)
+    if plan.pk:
+        values["whitespace"] = ", ".join(sorted(str(service) for service in plan.whitespace.all()))
+    return values
+
+
+def _set_plan_fields(plan: AccountPlan, fields: dict) -> None:
+    assign(plan, fields)
+    if not plan.objectives:
+        raise DomainError(_("Write the plan's objectives."), field="objectives")
+
+
+def _set_play_fields(play: PlannedPlay, fields: dict) -> None:
+    assign(play, fields)
+    if not play.title:
+        raise DomainError(_("Name the play."), field="title")
+    if play.owner_id and not play.owner.is_active:
+        raise DomainError(_("This person cannot sign in any more."), field="owner")
 
 
 # --- Import ---------------------------------------------------------------------------------

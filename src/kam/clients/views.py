@@ -147,6 +147,8 @@ def _client_page(request: HttpRequest, client: Client, **forms_given) -> dict:
         "timeline": queries.timeline_of(client),
         "terms": queries.terms_of(client),
         "open_requests": queries.open_requests_of(client),
+        "plan": queries.plan_of_year(client, timezone.localdate().year),
+        "this_year": timezone.localdate().year,
         "can_approve": can_approve_terms_of(request.user, client),
         "interaction_form": forms_given.get("interaction_form")
         or forms.InteractionForm(client=client),
@@ -591,3 +593,82 @@ def request_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     _run_and_tell(request, lambda: services.reopen_request(by=request.user, item=item),
                   _("The request is open again."))  # fmt: skip
     return redirect("clients:request_detail", pk=pk)
+
+
+# --- Account plans --------------------------------------------------------------------------
+@login_required
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    client = queries.get_client_for(request.user, pk)
+    require(can_change_client(request.user, client))
+    form = forms.PlanForm(posted(request), initial={"year": timezone.localdate().year})
+    return record_form_page(
+        request,
+        form,
+        save=lambda data: services.create_plan(by=request.user, client=client, **data),
+        success_url=lambda plan: reverse("clients:plan_detail", args=[plan.pk]),
+        saved_message=_("The account plan is saved."),
+        title=_("Account plan for %(client)s") % {"client": client},
+        cancel_url=reverse("clients:client_detail", args=[pk]),
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for(request.user, pk)
+    can_change = can_change_client(request.user, plan.client)
+    return _render_plan(request, plan, can_change, forms.PlayForm(client=plan.client))
+
+
+def _render_plan(request, plan, can_change: bool, play_form, status: int = 200) -> HttpResponse:
+    context = {
+        "plan": plan,
+        "plays": queries.plays_of(plan),
+        "whitespace": plan.whitespace.order_by("name"),
+        "can_change": can_change,
+        "play_form": play_form,
+        "history": history_of(plan),
+    }
+    return render(request, "clients/plan_detail.html", context, status=status)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for(request.user, pk)
+    require(can_change_client(request.user, plan.client))
+    return record_form_page(
+        request,
+        forms.PlanForm(posted(request), instance=plan),
+        save=lambda data: services.update_plan(by=request.user, plan=plan, **data),
+        success_url=lambda saved: reverse("clients:plan_detail", args=[saved.pk]),
+        saved_message=_("The changes are saved."),
+        title=plan,
+        cancel_url=reverse("clients:plan_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def plan_play_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.get_plan_for(request.user, pk)
+    require(can_change_client(request.user, plan.client))
+    form = forms.PlayForm(request.POST, client=plan.client)
+    if form.is_valid() and run_service(
+        form, lambda: services.add_play(by=request.user, plan=plan, **form.cleaned_data)
+    ):
+        return redirect("clients:plan_detail", pk=pk)
+    return _render_plan(request, plan, True, form, status=422)
+
+
+@login_required
+def play_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    play = queries.get_play_for(request.user, pk)
+    require(can_change_client(request.user, play.plan.client))
+    return record_form_page(
+        request,
+        forms.PlayForm(posted(request), instance=play, client=play.plan.client),
+        save=lambda data: services.update_play(by=request.user, play=play, **data),
+        success_url=lambda saved: reverse("clients:plan_detail", args=[saved.plan_id]),
+        saved_message=_("The changes are saved."),
+        title=play,
+        cancel_url=reverse("clients:plan_detail", args=[play.plan_id]),
+    )
