@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kam.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kam.core.middleware.ApiErrorsAsJsonMiddleware",
@@ -210,6 +211,9 @@ KAM_QUIET_AFTER_DAYS = env_int("KAM_QUIET_AFTER_DAYS", 30)
 # Imports of clients and stakeholders: the largest file and the most rows one file may hold.
 KAM_IMPORT_MAX_BYTES = env_int("KAM_IMPORT_MAX_BYTES", 5_000_000)
 KAM_IMPORT_MAX_ROWS = env_int("KAM_IMPORT_MAX_ROWS", 5_000)
+# Answer every request with a Server-Timing header (time in kam, SQL queries and their time) for
+# `kam bench`; off by default since it tells any visitor how the server spends its time.
+KAM_SERVER_TIMING = env_bool("KAM_SERVER_TIMING", False)
 # How many trusted reverse proxies stand in front of kam (X-Forwarded-For hops to trust).
 KAM_PROXY_COUNT = env_int("KAM_PROXY_COUNT", 0)
 

@@ -270,6 +270,8 @@ class Interaction(Searchable):
         indexes = [
             models.Index(fields=["client", "kind", "-happened_at"]),
             models.Index(fields=["next_step_owner", "next_step_due_on"]),
+            # Lists and search show the newest first: read in order and stop at the page's end.
+            models.Index(fields=["-happened_at", "-id"], name="clients_interaction_newest"),
         ]
         constraints = [
             # A next step is whole: what, by when, by whom; or there is none.

@@ -32,8 +32,14 @@ from kam.clients.models import (
 )
 from kam.core import access
 from kam.core.audit import history_of
+from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.people.models import User
+
+
+def sees_every_client(user: User) -> bool:
+    """Admins and Finance: their reads need no client filter at all."""
+    return access.is_signed_in(user) and (access.is_admin(user) or access.is_finance(user))
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
@@ -41,7 +47,7 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     are on; a Director also every client of the people in the teams they lead."""
     if not access.is_signed_in(user):
         return Client.objects.none()
-    if access.is_admin(user) or access.is_finance(user):
+    if sees_every_client(user):
         return Client.objects.all()
     on_team = ClientTeamMember.objects.filter(user=user).values("client_id")
     scope = Q(owner=user) | Q(pk__in=on_team)
@@ -51,6 +57,15 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
             pk__in=ClientTeamMember.objects.filter(user__in=led).values("client_id")
         )
     return Client.objects.filter(scope)
+
+
+def of_visible_clients(records: QuerySet, user: User) -> QuerySet:
+    """The records (of a model with a `client`) whose client the user sees. For those who see
+    every client there is no filter at all: "client in (every client)" would lead the database
+    to walk each client's rows instead of reading the newest first."""
+    if sees_every_client(user):
+        return records
+    return records.filter(client__in=clients_visible_to(user))
 
 
 def get_client_for(user: User, pk: int) -> Client:
@@ -111,8 +126,7 @@ def clients_for_list(
 ) -> QuerySet[Client]:
     """The client list: filtered, searched, with last contact and the quiet flag, sorted."""
     clients = with_contact_state(clients_visible_to(viewer).select_related("owner"))
-    for term in search_terms(search):
-        clients = clients.filter(search_text__contains=term)
+    clients = matching(clients, search_terms(search), through_index=sees_every_client(viewer))
     filters = {"tier": tier, "status": status, "industry": industry, "owner_id": owner_id}
     clients = clients.filter(**{name: value for name, value in filters.items() if value})
     if quiet_only:
@@ -149,16 +163,14 @@ def people_to_add_to_team() -> QuerySet[User]:
 
 def get_team_member_for(viewer: User, pk: int) -> ClientTeamMember:
     return get_object_or_404(
-        ClientTeamMember.objects.filter(client__in=clients_visible_to(viewer)).select_related(
-            "client", "user"
-        ),
+        of_visible_clients(ClientTeamMember.objects.all(), viewer).select_related("client", "user"),
         pk=pk,
     )
 
 
 # --- Stakeholders ---------------------------------------------------------------------------
 def stakeholders_visible_to(user: User) -> QuerySet[Stakeholder]:
-    return Stakeholder.objects.filter(client__in=clients_visible_to(user))
+    return of_visible_clients(Stakeholder.objects.all(), user)
 
 
 def get_stakeholder_for(user: User, pk: int) -> Stakeholder:
@@ -171,8 +183,9 @@ def stakeholders_for_list(
     stakeholders = stakeholders_visible_to(viewer).select_related("client")
     if client_id:
         stakeholders = stakeholders.filter(client_id=client_id)
-    for term in search_terms(search):
-        stakeholders = stakeholders.filter(search_text__contains=term)
+    stakeholders = matching(
+        stakeholders, search_terms(search), through_index=sees_every_client(viewer)
+    )
     return stakeholders.order_by("client__legal_name", "-is_active", "-influence", "full_name")
 
 
@@ -182,7 +195,7 @@ def stakeholders_of(client: Client) -> QuerySet[Stakeholder]:
 
 # --- Interactions ---------------------------------------------------------------------------
 def interactions_visible_to(user: User) -> QuerySet[Interaction]:
-    return Interaction.objects.filter(client__in=clients_visible_to(user))
+    return of_visible_clients(Interaction.objects.all(), user)
 
 
 def with_participants(interactions: QuerySet[Interaction]) -> QuerySet[Interaction]:
@@ -205,7 +218,7 @@ def interactions_for_list(
     until=None,
     search: str = "",
 ) -> QuerySet[Interaction]:
-    interactions = with_participants(interactions_visible_to(viewer))
+    interactions = interactions_visible_to(viewer)
     if client_id:
         interactions = interactions.filter(client_id=client_id)
     if kind:
@@ -214,9 +227,10 @@ def interactions_for_list(
         interactions = interactions.filter(happened_at__gte=since)
     if until:
         interactions = interactions.filter(happened_at__lt=until)
-    for term in search_terms(search):
-        interactions = interactions.filter(search_text__contains=term)
-    return interactions.order_by("-happened_at", "-pk")
+    interactions = matching(
+        interactions, search_terms(search), through_index=sees_every_client(viewer)
+    )
+    return with_participants(interactions).order_by("-happened_at", "-pk")
 
 
 def timeline_of(client: Client, limit: int = 30) -> list[dict]:
@@ -269,23 +283,24 @@ def search(viewer: User, query: str, limit: int = SEARCH_LIMIT) -> dict:
     words = search_terms(query)
     if not words:
         return {"clients": [], "stakeholders": [], "interactions": []}
-    clients = clients_visible_to(viewer).select_related("owner")
-    stakeholders = stakeholders_visible_to(viewer).select_related("client")
-    interactions = interactions_visible_to(viewer).select_related("client")
-    for word in words:
-        clients = clients.filter(search_text__contains=word)
-        stakeholders = stakeholders.filter(search_text__contains=word)
-        interactions = interactions.filter(search_text__contains=word)
+    broad = sees_every_client(viewer)
+    clients = matching(clients_visible_to(viewer), words, through_index=broad)
+    stakeholders = matching(stakeholders_visible_to(viewer), words, through_index=broad)
+    interactions = matching(interactions_visible_to(viewer), words, through_index=broad)
     return {
-        "clients": list(clients.order_by("legal_name")[:limit]),
-        "stakeholders": list(stakeholders.order_by("-is_active", "full_name")[:limit]),
-        "interactions": list(interactions.order_by("-happened_at")[:limit]),
+        "clients": list(clients.select_related("owner").order_by("legal_name")[:limit]),
+        "stakeholders": list(
+            stakeholders.select_related("client").order_by("-is_active", "full_name")[:limit]
+        ),
+        "interactions": list(
+            interactions.select_related("client").order_by("-happened_at", "-pk")[:limit]
+        ),
     }
 
 
 # --- Special terms --------------------------------------------------------------------------
 def terms_visible_to(user: User) -> QuerySet[SpecialTerm]:
-    return SpecialTerm.objects.filter(client__in=clients_visible_to(user))
+    return of_visible_clients(SpecialTerm.objects.all(), user)
 
 
 def get_term_for(user: User, pk: int) -> SpecialTerm:
@@ -399,7 +414,7 @@ def services_to_choose() -> QuerySet[AgencyService]:
 
 
 def plans_visible_to(user: User) -> QuerySet[AccountPlan]:
-    return AccountPlan.objects.filter(client__in=clients_visible_to(user))
+    return of_visible_clients(AccountPlan.objects.all(), user)
 
 
 def get_plan_for(user: User, pk: int) -> AccountPlan:

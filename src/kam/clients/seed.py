@@ -3,11 +3,14 @@ interactions; some key clients have gone quiet so the flag shows."""
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from kam.clients import services
-from kam.clients.models import AgencyService, Client, Interaction, Stakeholder
-from kam.core.seed import SeedContext, vietnamese_full_name
+from kam.clients.models import AgencyService, Client, ClientTeamMember, Interaction, Stakeholder
+from kam.core.audit import created, snapshot
+from kam.core.models import AuditEvent
+from kam.core.seed import SeedContext, bulk_insert, spread, vietnamese_full_name
 from kam.people.models import Department, User
 
 # legal name, short name, tax code, industry, tier, status, owner
@@ -252,3 +255,194 @@ def _history(ctx, client: Client, stakeholders: list, now, quiet: bool) -> int:
             **next_step,
         )
     return len(days_ago)
+
+
+# --- Volume (kam seed --scale medium|large) -------------------------------------------------
+TIER_WEIGHT = {"key": 6, "growth": 2, "standard": 1}  # key clients have more people and history
+QUIET_SHARE = 10  # one key client in ten has gone quiet
+
+
+def seed_volume(ctx: SeedContext) -> None:
+    """Clients spread over every KAM (a tenth of them key), their stakeholders and a history of
+    interactions; bulk-inserted, with each client's "created" audit event."""
+    volumes = ctx.volumes
+    admin = User.objects.get(username="admin")
+    clients = _volume_clients(ctx, admin)
+    stakeholders = _volume_stakeholders(ctx, clients)
+    _volume_interactions(ctx, clients, stakeholders)
+    ctx.log.append(
+        f"clients: {Client.objects.count()} clients ({volumes.key_clients} key), "
+        f"{Stakeholder.objects.count()} stakeholders, {Interaction.objects.count()} interactions"
+    )
+
+
+def _volume_clients(ctx: SeedContext, admin: User) -> list[Client]:
+    volumes = ctx.volumes
+    kams = list(User.objects.filter(is_kam=True).order_by("pk"))
+    planners = list(User.objects.filter(is_planner=True).order_by("pk"))
+    taken = set(Client.objects.exclude(tax_code="").values_list("tax_code", flat=True))
+    total = volumes.clients - Client.objects.count()
+    key = volumes.key_clients - Client.objects.filter(tier="key").count()
+    clients = bulk_insert(
+        ctx,
+        "clients",
+        (_volume_client(ctx, number, kams, taken, is_key=number < key) for number in range(total)),
+        total,
+    )
+    bulk_insert(
+        ctx,
+        "client history",
+        (_created_event(admin, client) for client in clients),
+        len(clients),
+    )
+    bulk_insert(
+        ctx,
+        "account teams",
+        (
+            ClientTeamMember(client=client, user=ctx.rng.choice(planners), role="planner")
+            for client in clients
+            if client.tier == "key"
+        ),
+        key,
+    )
+    return clients
+
+
+def _volume_client(ctx: SeedContext, number: int, kams: list, taken: set, is_key: bool) -> Client:
+    tax_code = _tax_code(ctx)
+    while tax_code in taken:
+        tax_code = _tax_code(ctx)
+    taken.add(tax_code)
+    business, place = ctx.rng.choice(BUSINESS_WORDS), ctx.rng.choice(PLACE_WORDS)
+    client = Client(
+        legal_name=f"{ctx.rng.choice(COMPANY_FORMS)} {business} {place} {number + 100}",
+        short_name=f"{place} {business}",
+        tax_code=tax_code,
+        industry=ctx.rng.choice(INDUSTRIES),
+        tier="key" if is_key else ctx.rng.choice(["growth", "standard", "standard"]),
+        status="active" if is_key else ctx.rng.choice(["prospect", "active", "dormant", "lost"]),
+        potential=ctx.rng.choice(["low", "medium", "high"]),
+        owner=kams[number % len(kams)],
+        address=f"{ctx.rng.randint(1, 500)} {ctx.fake.street_name()}, {ctx.fake.city()}",
+    )
+    client.fill_search_text()
+    return client
+
+
+def _created_event(admin: User, client: Client) -> AuditEvent:
+    return AuditEvent(
+        subject_type=ContentType.objects.get_for_model(Client),
+        subject_id=str(client.pk),
+        subject_label=str(client)[:300],
+        verb="client.created",
+        actor=admin,
+        changes=created(snapshot(client, services.CLIENT_FIELDS)),
+    )
+
+
+def _weights(clients: list[Client]) -> list[int]:
+    return [TIER_WEIGHT[client.tier] for client in clients]
+
+
+def _volume_stakeholders(ctx: SeedContext, clients: list[Client]) -> dict[int, list[int]]:
+    """The new clients' stakeholders, as {client id: [stakeholder ids]}."""
+    total = ctx.volumes.stakeholders - Stakeholder.objects.count()
+    shares = spread(total, _weights(clients))
+    saved = bulk_insert(
+        ctx,
+        "stakeholders",
+        (
+            _volume_stakeholder(ctx, client)
+            for client, share in zip(clients, shares, strict=True)
+            for _n in range(share)
+        ),
+        total,
+    )
+    by_client: dict[int, list[int]] = {client.pk: [] for client in clients}
+    for stakeholder in saved:
+        by_client[stakeholder.client_id].append(stakeholder.pk)
+    return by_client
+
+
+def _volume_stakeholder(ctx: SeedContext, client: Client) -> Stakeholder:
+    title, role = ctx.rng.choice(TITLES)
+    stakeholder = Stakeholder(
+        client=client,
+        full_name=vietnamese_full_name(ctx),
+        title=title,
+        decision_role=role,
+        influence=ctx.rng.randint(1, 5),
+        relationship=ctx.rng.randint(1, 5),
+        preferred_channel=ctx.rng.choice(["phone", "email", "zalo", "meeting"]),
+        email=f"lienhe{ctx.rng.randint(1, 10**8)}@example.vn",
+        phone=f"09{ctx.rng.randint(10_000_000, 99_999_999)}",
+    )
+    stakeholder.fill_search_text()
+    return stakeholder
+
+
+def _volume_interactions(
+    ctx: SeedContext, clients: list[Client], stakeholders: dict[int, list[int]]
+) -> None:
+    """Each client's history over `history_days`, newest last with an open next step; the
+    participants are the owner and one or two of the client's stakeholders."""
+    total = ctx.volumes.interactions - Interaction.objects.count()
+    shares = spread(total, _weights(clients))
+    now = timezone.now()
+    done = 0
+    for client, share in zip(clients, shares, strict=True):
+        history = [
+            _volume_interaction(ctx, client, now, days) for days in _days_ago(ctx, client, share)
+        ]
+        if history:
+            _give_next_step(ctx, history[-1], client, now)
+        saved = Interaction.objects.bulk_create(history)
+        _link_participants(ctx, saved, client, stakeholders[client.pk])
+        done += len(saved)
+        ctx.progress("interactions", done, total)
+
+
+def _days_ago(ctx: SeedContext, client: Client, count: int) -> list[int]:
+    """How many days ago each interaction happened, oldest first; some key clients are quiet."""
+    quiet = client.tier == "key" and ctx.rng.randrange(QUIET_SHARE) == 0
+    newest = ctx.rng.randint(35, 90) if quiet else ctx.rng.randint(0, 25)
+    oldest = max(newest, ctx.volumes.history_days)
+    return sorted((ctx.rng.randint(newest, oldest) for _n in range(count)), reverse=True)
+
+
+def _volume_interaction(ctx: SeedContext, client: Client, now, days: int) -> Interaction:
+    kind, summary, outcome = ctx.rng.choice(SUMMARIES)
+    interaction = Interaction(
+        client=client,
+        kind=kind,
+        happened_at=now - timedelta(days=days, hours=ctx.rng.randint(0, 8)),
+        summary=summary,
+        outcome=outcome,
+        objection=ctx.rng.choice(["", "", "", Interaction.Objection.TOO_EXPENSIVE]),
+        recorded_by=client.owner,
+    )
+    interaction.fill_search_text()
+    return interaction
+
+
+def _give_next_step(ctx: SeedContext, interaction: Interaction, client: Client, now) -> None:
+    interaction.next_step = "Gửi lại đề xuất đã chỉnh sửa"
+    interaction.next_step_due_on = (now + timedelta(days=ctx.rng.randint(-3, 14))).date()
+    interaction.next_step_owner = client.owner
+    interaction.fill_search_text()
+
+
+def _link_participants(
+    ctx: SeedContext, interactions: list[Interaction], client: Client, stakeholder_ids: list[int]
+) -> None:
+    our_people = Interaction.our_people.through
+    theirs = Interaction.stakeholders.through
+    our_people.objects.bulk_create(
+        our_people(interaction_id=interaction.pk, user_id=client.owner_id)
+        for interaction in interactions
+    )
+    theirs.objects.bulk_create(
+        theirs(interaction_id=interaction.pk, stakeholder_id=stakeholder_id)
+        for interaction in interactions
+        for stakeholder_id in ctx.rng.sample(stakeholder_ids, k=min(2, len(stakeholder_ids)))
+    )

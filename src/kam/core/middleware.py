@@ -1,7 +1,11 @@
 """Request hygiene shared by every page and endpoint."""
 
+import time
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -65,3 +69,39 @@ class ApiErrorsAsJsonMiddleware:
                 json_response["Allow"] = response["Allow"]
             return json_response
         return response
+
+
+class ServerTimingMiddleware:
+    """With KAM_SERVER_TIMING on, say how long kam spent on a request and on how many SQL
+    queries, in a standard Server-Timing header: `app;dur=12.3, sql;dur=4.1;desc="7"`. It is the
+    outermost middleware, so the time covers sessions, authentication and rendering."""
+
+    def __init__(self, get_response) -> None:
+        if not settings.KAM_SERVER_TIMING:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        counter = _QueryCounter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        app_ms = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = (
+            f'app;dur={app_ms:.1f}, sql;dur={counter.seconds * 1000:.1f};desc="{counter.queries}"'
+        )
+        return response
+
+
+class _QueryCounter:
+    def __init__(self) -> None:
+        self.queries = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.seconds += time.perf_counter() - started

@@ -1,8 +1,13 @@
 """`kam seed`: deterministic demo data. Each app that has records to show keeps a `seed.py` with
 `seed(ctx: SeedContext)`; they run in the app order of ARCHITECTURE.md, so an app can use the
-records of the apps before it."""
+records of the apps before it.
+
+A larger scale adds volume on top of the demo (whose logins stay as they are): each app's
+`seed_volume(ctx)` bulk-inserts rows up to `ctx.volumes`, skipping the services (and so the
+per-record audit events) because going through them would take hours at a million rows."""
 
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
@@ -25,18 +30,82 @@ DEMO_LOGINS = [
 ]
 
 
+@dataclass(frozen=True)
+class Volumes:
+    """How many records a scale holds in total, demo records included."""
+
+    users: int
+    teams: int
+    kams: int
+    clients: int
+    key_clients: int
+    stakeholders: int
+    interactions: int
+    history_days: int
+
+
+# "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
+SCALES: dict[str, Volumes | None] = {
+    "demo": None,
+    "medium": Volumes(
+        users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=20_000,
+        interactions=200_000, history_days=365,
+    ),
+    "large": Volumes(
+        users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
+        interactions=1_000_000, history_days=3 * 365,
+    ),
+}  # fmt: skip
+
+Progress = Callable[[str, int, int], None]
+
+
 @dataclass
 class SeedContext:
     scale: str
     rng: random.Random
     fake: Faker
+    volumes: Volumes | None = None
+    progress: Progress = lambda label, done, total: None
     log: list[str] = field(default_factory=list)
 
 
-def make_context(*, scale: str, seed: int) -> SeedContext:
+def make_context(*, scale: str, seed: int, progress: Progress | None = None) -> SeedContext:
     fake = Faker("vi_VN")
     fake.seed_instance(seed)
-    return SeedContext(scale=scale, rng=random.Random(seed), fake=fake)
+    ctx = SeedContext(scale=scale, rng=random.Random(seed), fake=fake, volumes=SCALES[scale])
+    if progress:
+        ctx.progress = progress
+    return ctx
+
+
+BATCH = 5_000
+
+
+def bulk_insert(ctx: SeedContext, label: str, rows: Iterable, total: int) -> list:
+    """Insert unsaved model instances in batches, reporting progress; returns them with their
+    primary keys (both databases return them from a bulk insert)."""
+    saved: list = []
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            saved += type(row).objects.bulk_create(batch)
+            ctx.progress(label, len(saved), total)
+            batch = []
+    if batch:
+        saved += type(batch[0]).objects.bulk_create(batch)
+    ctx.progress(label, len(saved), total)
+    return saved
+
+
+def spread(total: int, weights: list[int]) -> list[int]:
+    """Split `total` into whole shares proportional to `weights`, summing exactly to `total`."""
+    whole = sum(weights)
+    shares = [total * weight // whole for weight in weights]
+    for index in range(total - sum(shares)):
+        shares[index % len(shares)] += 1
+    return shares
 
 
 # Faker's vi_VN provider writes names in Western order with honorifics ("Bà An Đặng") and its
@@ -53,8 +122,17 @@ def vietnamese_full_name(ctx: SeedContext) -> str:
 
 
 def seed_all(ctx: SeedContext) -> None:
-    """Run every kam app's seed step in app order."""
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.seed"
-        if config.name.startswith("kam.") and module_name != __name__ and find_spec(module_name):
-            import_module(module_name).seed(ctx)
+    """Run every kam app's seed step in app order, then, at a larger scale, every volume step."""
+    modules = [
+        import_module(f"{config.name}.seed")
+        for config in apps.get_app_configs()
+        if config.name.startswith("kam.")
+        and f"{config.name}.seed" != __name__
+        and find_spec(f"{config.name}.seed")
+    ]
+    for module in modules:
+        module.seed(ctx)
+    if ctx.volumes:
+        for module in modules:
+            if hasattr(module, "seed_volume"):
+                module.seed_volume(ctx)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from kam.core import access
 from kam.core.audit import history_of
+from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.people.models import ApiToken, Department, Team, User
 
@@ -33,8 +34,7 @@ def get_user_for(viewer: User, pk: int) -> User:
 
 def users_for_list(viewer: User, *, search: str = "", team_id: int | None = None) -> QuerySet[User]:
     users = users_visible_to(viewer).select_related("team", "department")
-    for term in search_terms(search):
-        users = users.filter(search_text__contains=term)
+    users = matching(users, search_terms(search))
     if team_id:
         users = users.filter(team_id=team_id)
     return users.order_by("full_name", "username")
