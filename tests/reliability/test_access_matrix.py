@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
-from kam.clients.models import AccountPlan, ClientRequest, ImportBatch, SpecialTerm
+from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.people.factories import DepartmentFactory
@@ -109,6 +109,10 @@ PAGES = {
     "clients:plan_detail": CLIENT_READ,
     "clients:plan_edit": CLIENT_CHANGE,
     "clients:plan_play_add": POST_ONLY,
+    "clients:service_list": everyone(),
+    "clients:service_create": ADMIN_ONLY,
+    "clients:service_detail": {"own": everyone(), "other": everyone()},
+    "clients:service_edit": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
     "clients:play_edit": CLIENT_CHANGE,
     "clients:client_request_add": CLIENT_READ,
     # A request is also its assignee's (creative, a department member, on lan's side).
@@ -156,6 +160,8 @@ POSTS = {
     "people:team_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
     "people:department_create": ADMIN_FORM,
     "people:department_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "clients:service_create": ADMIN_FORM,
+    "clients:service_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
     "clients:client_create": expect(ok=CLIENT_CHANGERS, status=422),
     "clients:client_edit": {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM},
     "clients:client_member_add": {
@@ -243,6 +249,7 @@ POSTS = {
 PAGE_RECORDS = {
     "plan_": "plan",
     "play_": "play",
+    "service_": "service",
     "request_": "request",
     "import_": "import",
     "term_": "term",
@@ -360,6 +367,12 @@ OPERATIONS |= {
     "POST /api/v1/terms/{term_id}/end": (API_CLIENT_CHANGE, None),
     "GET /api/v1/requests": (API_EVERYONE, None),
     "GET /api/v1/services": (API_EVERYONE, None),
+    "POST /api/v1/services": (API_CREATED_BY_ADMIN, {"code": "podcast", "name": "Podcast"}),
+    "GET /api/v1/services/{service_id}": ({"own": API_EVERYONE, "other": API_EVERYONE}, None),
+    "PATCH /api/v1/services/{service_id}": (
+        {"own": API_ADMIN_ONLY, "other": API_ADMIN_ONLY},
+        {"name": "Dịch vụ mới"},
+    ),
     "GET /api/v1/account-plans": (API_EVERYONE, None),
     "POST /api/v1/account-plans": (
         api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
@@ -418,6 +431,7 @@ API_RECORDS = {
     "{term_id}": "term",
     "{request_id}": "request",
     "{plan_id}": "plan",
+    "{service_id}": "service",
     "{play_id}": "play",
 }
 
@@ -498,6 +512,7 @@ def records(everyone, team_a, team_b, minh):
             "team": team_a,
             "department": everyone["creative"].department,
             "token": lan_token,
+            "service": AgencyService.objects.get(code="kol"),
             **_client_records(
                 owner=everyone["lan"], member=everyone["hoa"], assignee=everyone["creative"]
             ),
@@ -507,6 +522,7 @@ def records(everyone, team_a, team_b, minh):
             "team": team_b,
             "department": finance_department,
             "token": minh_token,
+            "service": AgencyService.objects.get(code="research"),
             **_client_records(owner=minh, member=everyone["director2"]),
         },
         # A client of lan's that contacts move to.

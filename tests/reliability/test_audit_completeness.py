@@ -11,7 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from kam.clients import services as clients
-from kam.clients.models import AccountPlan, ClientRequest, SpecialTerm
+from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from kam.core.models import AuditEvent
 from kam.people import services as people
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
@@ -202,6 +202,14 @@ AUDITED |= {
         lambda a: clients.reopen_request(by=a["lan"], item=_request(a, status="resolved")),
         "request.reopened",
     ),
+    "kam.clients.services.create_service": (
+        lambda a: clients.create_service(by=a["admin"], code="podcast", name="Podcast"),
+        "service.created",
+    ),
+    "kam.clients.services.update_service": (
+        lambda a: clients.update_service(by=a["admin"], service=_service(), is_active=False),
+        "service.updated",
+    ),
     "kam.clients.services.create_plan": (
         lambda a: clients.create_plan(by=a["lan"], client=_client(a), year=2027, objectives="x"),
         "plan.created",
@@ -221,6 +229,10 @@ AUDITED |= {
         "play.updated",
     ),
 }  # fmt: skip
+
+
+def _service():
+    return AgencyService.objects.get(code="kol")
 
 
 def _plan(actors):
@@ -267,6 +279,9 @@ NO_CHANGE = {
     ),
     "update_plan": lambda a: clients.update_plan(by=a["lan"], plan=_plan(a), objectives="Tăng 20%"),
     "update_play": lambda a: clients.update_play(by=a["lan"], play=_play(a), status="planned"),
+    "update_service": lambda a: clients.update_service(
+        by=a["admin"], service=_service(), name=_service().name
+    ),
     "update_term": lambda a: clients.update_term(by=a["lan"], term=_term(a), rate_percent=10),
     "update_interaction": lambda a: clients.update_interaction(
         by=a["lan"], interaction=InteractionFactory(client=_client(a)), summary="Họp khởi động"

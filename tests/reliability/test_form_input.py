@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from kam.clients.models import AccountPlan, ClientRequest, SpecialTerm
+from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 
 SCRIPT = "<script>alert(1)</script>"
@@ -32,6 +32,10 @@ FORM_PAGES = [
      {"code": "digital", "name": "Số", "name_en": "Digital"}),
     ("people:department_edit", "admin", "creative_department",
      {"code": "creative", "name": "Sáng tạo", "name_en": "Creative", "is_active": "on"}),
+    ("clients:service_create", "admin", None,
+     {"code": "podcast", "name": "Podcast", "name_en": "Podcast", "is_active": "on"}),
+    ("clients:service_edit", "admin", "kol_service",
+     {"code": "kol", "name": "KOL", "name_en": "KOL", "is_active": "on"}),
     ("clients:client_create", "lan", None,
      {"legal_name": "Sữa Việt", "industry": "fmcg", "tier": "key", "potential": "high",
       "buying_complexity": "low", "status": "active"}),
@@ -61,6 +65,11 @@ FORM_PAGES = [
      {"title": "KOL", "owner": "{lan}", "due_on": "2027-01-10", "status": "planned"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
+
+
+@pytest.fixture
+def kol_service(db):
+    return AgencyService.objects.get(code="kol")
 
 
 @pytest.fixture

@@ -693,6 +693,21 @@ class ServiceOut(Schema):
     code: str
     name: str
     name_en: str
+    is_active: bool
+
+
+class ServiceIn(Schema):
+    code: str = Field(min_length=1, max_length=40, description="letters, digits, - and _")
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field("", max_length=120)
+    is_active: Flag = True
+
+
+class ServicePatch(Schema):
+    code: str | None = Field(None, min_length=1, max_length=40)
+    name: str | None = Field(None, min_length=1, max_length=120)
+    name_en: str | None = Field(None, max_length=120)
+    is_active: Flag | None = None
 
 
 class PlayOut(Schema):
@@ -787,8 +802,30 @@ def _plan_out(viewer: User, pk: int) -> AccountPlan:
 
 @router.get("/services", response={200: list[ServiceOut], **ERRORS}, summary="Service catalogue")
 @paginate(Pagination)
-def list_services(request: HttpRequest):
-    return queries.services_to_choose()
+def list_services(
+    request: HttpRequest, retired: bool = Query(False, description="include retired services")
+):
+    return queries.catalogue() if retired else queries.services_to_choose()
+
+
+@router.get("/services/{service_id}", response={200: ServiceOut, **ERRORS})
+def get_service(request: HttpRequest, service_id: Id):
+    return queries.get_service(service_id)
+
+
+@router.post("/services", response={201: ServiceOut, **ERRORS}, summary="Add a service (admins)")
+def create_service(request: HttpRequest, payload: ServiceIn):
+    return Status(201, services.create_service(by=request.user, **payload.dict()))
+
+
+@router.patch(
+    "/services/{service_id}", response={200: ServiceOut, **ERRORS}, summary="Change (admins)"
+)
+def patch_service(request: HttpRequest, service_id: Id, payload: ServicePatch):
+    service = queries.get_service(service_id)
+    return services.update_service(
+        by=request.user, service=service, **payload.dict(exclude_unset=True)
+    )
 
 
 @router.get("/account-plans", response={200: list[PlanOut], **ERRORS}, summary="Account plans")

@@ -219,10 +219,12 @@ class PlanForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["whitespace"].queryset = queries.services_to_choose()
+        chosen = list(self.instance.whitespace.all()) if self.instance.pk else []
+        self.fields["whitespace"].queryset = queries.services_to_choose(
+            keep=[service.pk for service in chosen]
+        )
         self.fields["whitespace"].label_from_instance = lambda service: service.display_name
-        if self.instance.pk:
-            self.initial["whitespace"] = list(self.instance.whitespace.all())
+        self.initial["whitespace"] = chosen
 
 
 class PlayForm(ServiceModelForm):
@@ -233,7 +235,15 @@ class PlayForm(ServiceModelForm):
 
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = queries.services_to_choose()
+        self.fields["service"].queryset = queries.services_to_choose(
+            keep=[self.instance.service_id] if self.instance.service_id else []
+        )
         self.fields["service"].label_from_instance = lambda service: service.display_name
         self.fields["owner"].queryset = queries.account_team_people(client)
         self.fields["owner"].label_from_instance = _person_choice
+
+
+class ServiceForm(ServiceModelForm):
+    class Meta:
+        model = AgencyService
+        fields = services.SERVICE_FIELDS

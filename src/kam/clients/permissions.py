@@ -62,3 +62,8 @@ def can_work_request(user: User, item: ClientRequest) -> bool:
     return access.is_signed_in(user) and (
         item.assignee_id == user.pk or can_change_client(user, item.client)
     )
+
+
+def can_manage_catalogue(user: User) -> bool:
+    """The service catalogue is the agency's offer: admins keep it; everyone reads it."""
+    return access.is_admin(user)

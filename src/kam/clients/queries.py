@@ -1,6 +1,7 @@
 """Reads of clients, their account teams, stakeholders and interactions, each starting from what
 the user may see."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -408,9 +409,29 @@ def requests_for_list_of(client: Client) -> QuerySet[ClientRequest]:
     return client.requests.select_related("assignee", "department").order_by("-created_at")
 
 
-# --- Account plans --------------------------------------------------------------------------
-def services_to_choose() -> QuerySet[AgencyService]:
-    return AgencyService.objects.filter(is_active=True).order_by("name")
+# --- The service catalogue and account plans ------------------------------------------------
+def services_to_choose(keep: Iterable[int] = ()) -> QuerySet[AgencyService]:
+    """Offered services, plus the ids in `keep` (a record's own choice, even if retired since)."""
+    return AgencyService.objects.filter(Q(is_active=True) | Q(pk__in=keep)).order_by("name")
+
+
+def catalogue() -> QuerySet[AgencyService]:
+    """Every service, offered ones first: the catalogue is no secret, anyone signed in reads it."""
+    return AgencyService.objects.order_by("-is_active", "name")
+
+
+def get_service(pk: int) -> AgencyService:
+    return get_object_or_404(AgencyService, pk=pk)
+
+
+def plans_with_whitespace(viewer: User, service: AgencyService, year: int):
+    """The year's plans the viewer sees that list the service as whitespace: where to sell it."""
+    return (
+        plans_visible_to(viewer)
+        .filter(whitespace=service, year=year)
+        .select_related("client", "client__owner")
+        .order_by("client__legal_name")
+    )
 
 
 def plans_visible_to(user: User) -> QuerySet[AccountPlan]:

@@ -32,6 +32,7 @@ from kam.clients.permissions import (
     can_create_client,
     can_give_client_away,
     can_log_interaction,
+    can_manage_catalogue,
     can_work_request,
 )
 from kam.core import vietnam
@@ -66,6 +67,8 @@ VERB_LABELS = {
     "plan.updated": gettext_lazy("changed the account plan"),
     "play.added": gettext_lazy("added the play"),
     "play.updated": gettext_lazy("changed the play"),
+    "service.created": gettext_lazy("added the service"),
+    "service.updated": gettext_lazy("changed the service"),
 }
 
 CLIENT_FIELDS = [
@@ -638,6 +641,53 @@ def _set_request_fields(item: ClientRequest, fields: dict) -> None:
         )
     if item.assignee is not None and not item.assignee.is_active:
         raise DomainError(_("This person cannot sign in any more."), field="assignee")
+
+
+# --- The service catalogue ------------------------------------------------------------------
+SERVICE_FIELDS = ["code", "name", "name_en", "is_active"]
+
+
+def _save_service(service: AgencyService, fields: dict | None = None) -> None:
+    validated_save(
+        service,
+        field="code",
+        message=_("A service with this code already exists."),
+        update_fields=fields,
+    )
+
+
+@transaction.atomic
+def create_service(*, by: User, **fields) -> AgencyService:
+    """Add a service the agency sells; account plans (and later opportunities) pick from them."""
+    require(can_manage_catalogue(by))
+    service = AgencyService()
+    assign(service, fields)
+    _save_service(service)
+    record_event(
+        subject=service,
+        verb="service.created",
+        by=by,
+        changes=created(snapshot(service, SERVICE_FIELDS)),
+    )
+    return service
+
+
+@transaction.atomic
+def update_service(*, by: User, service: AgencyService, **fields) -> AgencyService:
+    """Rename a service or stop offering it: a retired service is no longer offered for new
+    plans, and stays on the plans that name it."""
+    require(can_manage_catalogue(by))
+    before = snapshot(service, SERVICE_FIELDS)
+    assign(service, fields)
+    _save_service(service, fields)
+    record_change(
+        subject=service,
+        verb="service.updated",
+        by=by,
+        before=before,
+        after=snapshot(service, SERVICE_FIELDS),
+    )
+    return service
 
 
 # --- Account plans --------------------------------------------------------------------------

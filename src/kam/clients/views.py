@@ -24,6 +24,7 @@ from kam.clients.permissions import (
     can_change_interaction,
     can_create_client,
     can_log_interaction,
+    can_manage_catalogue,
     can_work_request,
 )
 from kam.core import spreadsheets
@@ -671,4 +672,56 @@ def play_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved_message=_("The changes are saved."),
         title=play,
         cancel_url=reverse("clients:plan_detail", args=[play.plan_id]),
+    )
+
+
+# --- The service catalogue ------------------------------------------------------------------
+@login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    context = {"services": queries.catalogue(), "can_manage": can_manage_catalogue(request.user)}
+    return render(request, "clients/service_list.html", context)
+
+
+@login_required
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A service, and the clients (of the viewer's) whose plan this year lists it as
+    whitespace: where to sell it next."""
+    service = queries.get_service(pk)
+    this_year = timezone.localdate().year
+    can_manage = can_manage_catalogue(request.user)
+    context = {
+        "service": service,
+        "this_year": this_year,
+        "plans": queries.plans_with_whitespace(request.user, service, this_year)[:PAGE_SIZE],
+        "can_manage": can_manage,
+        "history": history_of(service) if can_manage else [],
+    }
+    return render(request, "clients/service_detail.html", context)
+
+
+@login_required
+def service_create(request: HttpRequest) -> HttpResponse:
+    require(can_manage_catalogue(request.user))
+    return record_form_page(
+        request,
+        forms.ServiceForm(posted(request)),
+        save=lambda data: services.create_service(by=request.user, **data),
+        success_url=lambda service: reverse("clients:service_detail", args=[service.pk]),
+        title=_("New service"),
+        cancel_url=reverse("clients:service_list"),
+    )
+
+
+@login_required
+def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require(can_manage_catalogue(request.user))
+    service = queries.get_service(pk)
+    return record_form_page(
+        request,
+        forms.ServiceForm(posted(request), instance=service),
+        save=lambda data: services.update_service(by=request.user, service=service, **data),
+        success_url=lambda saved: reverse("clients:service_detail", args=[saved.pk]),
+        saved_message=_("The changes are saved."),
+        title=service.display_name,
+        cancel_url=reverse("clients:service_detail", args=[pk]),
     )
