@@ -36,6 +36,9 @@ GROUPS = {
     "test_a_read_only_or_full_disk_gives_a_clear_503_and_kam_recovers": "Faults: read-only, full",
     "test_a_multi_row_write_killed_midway_leaves_all_or_nothing": "Faults: SIGKILL mid-write",
     "test_an_import_killed_midway_leaves_all_or_nothing": "Faults: SIGKILL mid-import",
+    "test_web_and_worker_writing_sqlite_at_once_never_show_a_lock": (
+        "Faults: web and worker writing SQLite at once"
+    ),
     "test_kam_survives_a_postgresql_restart_without_losing_acknowledged_writes": (
         "Faults: PostgreSQL restarted under load"
     ),

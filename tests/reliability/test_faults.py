@@ -1,7 +1,8 @@
-"""Faults a small agency's server meets: the data folder turns read-only or fills up. kam must
-answer a clear 503 (page and JSON), never a stack trace, and work again once the disk is
-writable. The data folder is a small tmpfs (root ignores chmod, so only a real mount proves
-anything); these tests need root and are skipped elsewhere, except in CI."""
+"""Faults a small agency's server meets: the data folder turns read-only or fills up, a process
+is killed mid-write, two processes write SQLite at once. kam must answer a clear 503 (page and
+JSON), never a stack trace, and work again once the disk is writable; it must lose nothing it
+acknowledged. The read-only and full disk is a small tmpfs (root ignores chmod, so only a real
+mount proves anything): that test needs root and is skipped elsewhere, except in CI."""
 
 import http.cookiejar
 import os
@@ -9,10 +10,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -205,3 +208,107 @@ def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path):
     if uploads:
         assert kam("shell", "-c", APPLY_THE_IMPORT, env=env).returncode == 0
     assert counts() == (before + 3000, 0)
+
+
+# Periodic jobs keep no result, so the chores wait for the rows to be gone.
+THE_WORKERS_CHORES = """
+import time
+from datetime import timedelta
+from django.utils import timezone
+from kam.clients.jobs import forget_stale_imports_job
+from kam.clients.models import ImportBatch
+from kam.people.jobs import forget_old_sign_in_failures_job
+from kam.people.models import LoginFailure, User
+
+lan = User.objects.get(username="lan")
+forgotten = 0
+for _round in range(ROUNDS):
+    # Yesterday's leftovers for the worker to clear: 2,000 sign-in failures, 20 uploads of 200 kB.
+    LoginFailure.objects.bulk_create(LoginFailure(username="guess") for _n in range(2000))
+    ImportBatch.objects.bulk_create(
+        ImportBatch(kind="clients", file_name="old.csv", content=b"x" * 200_000, created_by=lan)
+        for _n in range(20)
+    )
+    two_days_ago = timezone.now() - timedelta(days=2)
+    LoginFailure.objects.filter(username="guess").update(at=two_days_ago)
+    ImportBatch.objects.filter(file_name="old.csv").update(created_at=two_days_ago)
+    forget_old_sign_in_failures_job()
+    forget_stale_imports_job()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (
+        LoginFailure.objects.filter(username="guess").exists()
+        or ImportBatch.objects.filter(file_name="old.csv").exists()
+    ):
+        time.sleep(0.2)
+    forgotten += 2000 + 20 - LoginFailure.objects.filter(username="guess").count() - (
+        ImportBatch.objects.filter(file_name="old.csv").count()
+    )
+print(forgotten)
+"""
+
+
+def test_web_and_worker_writing_sqlite_at_once_never_show_a_lock(tmp_path):
+    """The web server's processes log interactions while the background worker clears large
+    batches of old rows (and a third process writes the rows it clears): on SQLite every write
+    waits its turn, none fails with "database is locked", and every acknowledged one is kept."""
+    data = tmp_path / "data"
+    env = kam_env(data, KAM_STATIC_ROOT=str(tmp_path / "static"))
+    assert kam("migrate", "-v0", env=env).returncode == 0
+    assert kam("seed", env=env).returncode == 0
+    key = kam("token", "create", "lan", env=env).stdout.strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    logs = {name: open(tmp_path / f"{name}.log", "w+") for name in ("web", "worker")}  # noqa: SIM115
+    serve = [sys.executable, "-m", "kam", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
+    web = subprocess.Popen(serve, env=env, stdout=logs["web"], stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kam", "worker"], env=env, stdout=logs["worker"],
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for(base + "/healthz")
+        client_id = call_api(base, key, "GET", "/api/v1/clients?page_size=1", None)[1]["items"][0]
+        chores = subprocess.Popen(
+            [sys.executable, "-m", "kam", "shell", "-c", THE_WORKERS_CHORES.replace("ROUNDS", "8")],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        statuses = _log_interactions_until(chores, base, key, client_id["id"], threads=6)
+        out, err = chores.communicate(timeout=300)
+    finally:
+        for process in (web, worker):
+            process.terminate()
+            process.wait(timeout=30)
+    assert chores.returncode == 0, err[-2000:]
+    assert int(out.strip().splitlines()[-1]) == 8 * (2000 + 20)  # the worker cleared it all
+    assert set(statuses) == {201}, Counter(statuses)
+    assert len(statuses) > 100, "too little load to prove anything"
+    with sqlite3.connect(data / "kam.sqlite3") as db:
+        logged = db.execute(
+            "SELECT COUNT(*) FROM clients_interaction WHERE summary LIKE 'Tải song song %'"
+        ).fetchone()[0]
+    assert logged == len(statuses)  # every acknowledged write is there
+    for log in logs.values():
+        log.seek(0)
+        assert "database is locked" not in log.read()
+
+
+def _log_interactions_until(process, base: str, key: str, client_id: int, threads: int) -> list:
+    """POST interactions from `threads` threads until `process` ends; the statuses seen."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        number = 0
+        while process.poll() is None:
+            number += 1
+            body = {"client_id": client_id, "summary": f"Tải song song {number}"}
+            status, _body = call_api(base, key, "POST", "/api/v1/interactions", body)
+            with lock:
+                statuses.append(status)
+
+    workers = [threading.Thread(target=post) for _n in range(threads)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return statuses
