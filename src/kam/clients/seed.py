@@ -211,19 +211,24 @@ def _tax_code(ctx: SeedContext) -> str:
 
 
 def _stakeholder(ctx: SeedContext, admin: User, client: Client) -> Stakeholder:
-    title, role = ctx.rng.choice(TITLES)
     return services.add_stakeholder(
-        by=admin,
-        client=client,
-        full_name=vietnamese_full_name(ctx),
-        title=title,
-        decision_role=role,
-        influence=ctx.rng.randint(1, 5),
-        relationship=ctx.rng.randint(1, 5),
-        preferred_channel=ctx.rng.choice(["phone", "email", "zalo", "meeting"]),
-        email=ctx.fake.email(),
-        phone=f"09{ctx.rng.randint(10_000_000, 99_999_999)}",
+        by=admin, client=client, **_stakeholder_fields(ctx, email=ctx.fake.email())
     )
+
+
+def _stakeholder_fields(ctx: SeedContext, email: str) -> dict:
+    """A contact as account teams know them: name, title, buying role, influence, channel."""
+    title, role = ctx.rng.choice(TITLES)
+    return {
+        "full_name": vietnamese_full_name(ctx),
+        "title": title,
+        "decision_role": role,
+        "influence": ctx.rng.randint(1, 5),
+        "relationship": ctx.rng.randint(1, 5),
+        "preferred_channel": ctx.rng.choice(["phone", "email", "zalo", "meeting"]),
+        "email": email,
+        "phone": f"09{ctx.rng.randint(10_000_000, 99_999_999)}",
+    }
 
 
 def _history(ctx, client: Client, stakeholders: list, now, quiet: bool) -> int:
@@ -365,18 +370,9 @@ def _volume_stakeholders(ctx: SeedContext, clients: list[Client]) -> dict[int, l
 
 
 def _volume_stakeholder(ctx: SeedContext, client: Client) -> Stakeholder:
-    title, role = ctx.rng.choice(TITLES)
-    stakeholder = Stakeholder(
-        client=client,
-        full_name=vietnamese_full_name(ctx),
-        title=title,
-        decision_role=role,
-        influence=ctx.rng.randint(1, 5),
-        relationship=ctx.rng.randint(1, 5),
-        preferred_channel=ctx.rng.choice(["phone", "email", "zalo", "meeting"]),
-        email=f"lienhe{ctx.rng.randint(1, 10**8)}@example.vn",
-        phone=f"09{ctx.rng.randint(10_000_000, 99_999_999)}",
-    )
+    # Faker's addresses repeat within tens of thousands; a numbered one stays apart.
+    email = f"lienhe{ctx.rng.randint(1, 10**8)}@example.vn"
+    stakeholder = Stakeholder(client=client, **_stakeholder_fields(ctx, email=email))
     stakeholder.fill_search_text()
     return stakeholder
 
