@@ -298,8 +298,10 @@ def public_services() -> set[str]:
             module = import_module(f"{config.name}.services")
         except ModuleNotFoundError:
             continue
+        # A services package re-exports its modules' functions: each counts once, by the
+        # name the rest of kam calls it by.
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ == module.__name__ and not name.startswith("_"):
+            if function.__module__.startswith(module.__name__) and not name.startswith("_"):
                 names.add(f"{module.__name__}.{name}")
     return names
 
