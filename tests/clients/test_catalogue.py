@@ -72,6 +72,25 @@ class TestRules:
         new_plan = browser.get(reverse("clients:client_plan_add", args=[plan_naming_kol.client_id]))
         assert f'value="{kol.pk}"' not in new_plan.content.decode()
 
+    def test_a_play_keeps_its_retired_service_when_edited(
+        self, login, admin, lan, kol, plan_naming_kol
+    ):
+        play = plan_naming_kol.plays.create(
+            title="Chào gói KOL", service=kol, owner=lan, due_on=timezone.localdate()
+        )
+        services.update_service(by=admin, service=kol, is_active=False)
+        browser = login(lan)
+        form = browser.get(reverse("clients:play_edit", args=[play.pk])).content.decode()
+        assert f'value="{kol.pk}" selected' in form
+        saved = browser.post(
+            reverse("clients:play_edit", args=[play.pk]),
+            {"title": "Chào gói KOL Tết", "service": kol.pk, "owner": lan.pk,
+             "due_on": timezone.localdate().isoformat(), "status": "planned"},
+        )  # fmt: skip
+        assert saved.status_code == 302
+        play.refresh_from_db()
+        assert (play.title, play.service) == ("Chào gói KOL Tết", kol)
+
 
 class TestPages:
     def test_everyone_reads_the_catalogue_and_only_admins_see_how_to_change_it(

@@ -258,26 +258,30 @@ def test_web_and_worker_writing_sqlite_at_once_never_show_a_lock(tmp_path):
     key = kam("token", "create", "lan", env=env).stdout.strip()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    logs = {name: open(tmp_path / f"{name}.log", "w+") for name in ("web", "worker")}  # noqa: SIM115
+    logs = {name: tmp_path / f"{name}.log" for name in ("web", "worker")}
     serve = [sys.executable, "-m", "kam", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3"]
-    web = subprocess.Popen(serve, env=env, stdout=logs["web"], stderr=subprocess.STDOUT)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "kam", "worker"], env=env, stdout=logs["worker"],
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_for(base + "/healthz")
-        client_id = call_api(base, key, "GET", "/api/v1/clients?page_size=1", None)[1]["items"][0]
-        chores = subprocess.Popen(
-            [sys.executable, "-m", "kam", "shell", "-c", THE_WORKERS_CHORES.replace("ROUNDS", "8")],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    with logs["web"].open("w") as web_log, logs["worker"].open("w") as worker_log:
+        web = subprocess.Popen(serve, env=env, stdout=web_log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "kam", "worker"], env=env, stdout=worker_log,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
-        statuses = _log_interactions_until(chores, base, key, client_id["id"], threads=6)
-        out, err = chores.communicate(timeout=300)
-    finally:
-        for process in (web, worker):
-            process.terminate()
-            process.wait(timeout=30)
+        try:
+            wait_for(base + "/healthz")
+            answer = call_api(base, key, "GET", "/api/v1/clients?page_size=1", None)[1]
+            chores = subprocess.Popen(
+                [sys.executable, "-m", "kam", "shell", "-c",
+                 THE_WORKERS_CHORES.replace("ROUNDS", "8")],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            statuses = _log_interactions_until(
+                chores, base, key, answer["items"][0]["id"], threads=6
+            )
+            out, err = chores.communicate(timeout=300)
+        finally:
+            for process in (web, worker):
+                process.terminate()
+                process.wait(timeout=30)
     assert chores.returncode == 0, err[-2000:]
     assert int(out.strip().splitlines()[-1]) == 8 * (2000 + 20)  # the worker cleared it all
     assert set(statuses) == {201}, Counter(statuses)
@@ -288,8 +292,7 @@ def test_web_and_worker_writing_sqlite_at_once_never_show_a_lock(tmp_path):
         ).fetchone()[0]
     assert logged == len(statuses)  # every acknowledged write is there
     for log in logs.values():
-        log.seek(0)
-        assert "database is locked" not in log.read()
+        assert "database is locked" not in log.read_text()
 
 
 def _log_interactions_until(process, base: str, key: str, client_id: int, threads: int) -> list:
