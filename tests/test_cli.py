@@ -165,8 +165,9 @@ def test_the_worker_runs_queued_jobs(tmp_path, queue):
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    assert len(messages) == 1
-    assert "lan@example.com" in messages[0] and "command line" in messages[0]
+    # The demo gives others something to read too (hand-overs, next steps); lan gets one.
+    to_lan = [message for message in messages if "To: lan@example.com" in message]
+    assert len(to_lan) == 1 and "command line" in to_lan[0]
 
 
 def test_the_embedded_database_is_durable_and_queues_concurrent_writers(tmp_path):

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kam.core",
     "kam.people",
     "kam.clients",
+    "kam.growth",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ KAM_LOGIN_MAX_FAILURES = env_int("KAM_LOGIN_MAX_FAILURES", 5)
 KAM_LOGIN_LOCK_MINUTES = env_int("KAM_LOGIN_LOCK_MINUTES", 15)
 # A key client with no call, meeting, email or visit in this many days is flagged as quiet.
 KAM_QUIET_AFTER_DAYS = env_int("KAM_QUIET_AFTER_DAYS", 30)
+# Special terms ending within this many days get a renewal opportunity (once each).
+KAM_RENEWAL_NOTICE_DAYS = env_int("KAM_RENEWAL_NOTICE_DAYS", 90)
 # Imports of clients and stakeholders: the largest file and the most rows one file may hold.
 KAM_IMPORT_MAX_BYTES = env_int("KAM_IMPORT_MAX_BYTES", 5_000_000)
 KAM_IMPORT_MAX_ROWS = env_int("KAM_IMPORT_MAX_ROWS", 5_000)

@@ -8,6 +8,7 @@ from faker.providers.person.vi_VN import Provider as VietnameseNames
 
 from kam.clients.models import AgencyService, Client
 from kam.core.models import AuditEvent
+from kam.growth.models import Stage
 from kam.people import services
 from kam.people.checks import demo_passwords_check
 from kam.people.models import ApiToken, Team, User
@@ -24,11 +25,12 @@ def seeded_clients() -> list[tuple]:
 def empty_the_database() -> None:
     AuditEvent.objects.all().delete()
     Client.objects.update(parent=None)
-    # Later models of the app point at earlier ones: delete from the last one back, keeping
-    # the service catalogue, which comes with the migrations like the departments.
-    for model in reversed(list(apps.get_app_config("clients").get_models())):
-        if model is not AgencyService:
-            model.objects.all().delete()
+    # Later apps and models point at earlier ones: delete from the last one back, keeping the
+    # service catalogue and the pipeline's stages, which come with the migrations.
+    for label in ("growth", "clients"):
+        for model in reversed(list(apps.get_app_config(label).get_models())):
+            if model not in (AgencyService, Stage):
+                model.objects.all().delete()
     User.objects.update(team=None, department=None)
     Team.objects.all().delete()
     User.objects.all().delete()

@@ -10,9 +10,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kam.api import api
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
+from kam.growth.models import Handover, Stage
 from kam.people import services
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
-from tests.people.factories import DepartmentFactory
+from tests.growth.factories import LeadFactory, OpportunityFactory
+from tests.people.factories import DepartmentFactory, UserFactory
 
 ROLES = [
     "admin",
@@ -61,6 +63,19 @@ OWN_CLIENT_CHANGE = expect(ok=CLIENT_CHANGERS)
 CLIENT_READ = {"own": OWN_CLIENT_READ, "other": OTHER_CLIENT_READ}
 CLIENT_CHANGE = {"own": OWN_CLIENT_CHANGE, "other": ADMIN_ONLY}
 POST_ONLY = {"own": everyone(405), "other": everyone(405)}
+
+# Growth: leads are Sales' (the persona owns "own"; another salesperson "other") and every
+# Director's; opportunities follow their client; a hand-over ("own": Sales to lan, "other":
+# another salesperson to minh) is read by its two people, whoever sees its client (Finance,
+# and Directors, who see Sales' prospects) and the receiving KAM's Director.
+OPPORTUNITY_OPENERS = ["admin", "director", "kam", "sales"]
+LEAD_PEOPLE = ["admin", "director", "sales"]
+LEAD_ACCESS = {"own": expect(ok=LEAD_PEOPLE), "other": expect(ok=["admin", "director"])}
+HANDOVER_READERS = ["admin", "director", "kam", "sales", "finance"]
+HANDOVER_READ = {
+    "own": expect(ok=HANDOVER_READERS),
+    "other": expect(ok=["admin", "director", "finance"]),
+}
 
 # route name -> {role: status}, or {"own": {role: status}, "other": {...}} for a record's route
 PAGES = {
@@ -138,6 +153,31 @@ PAGES = {
     "clients:import_preview": {"own": expect(ok=["kam"]), "other": expect(ok=[])},
     "clients:import_apply": POST_ONLY,
     "clients:import_cancel": POST_ONLY,
+    "growth:pipeline": everyone(),
+    "growth:board": everyone(),
+    "growth:forecast": everyone(),
+    "growth:stage_list": everyone(),
+    "growth:stage_create": ADMIN_ONLY,
+    "growth:stage_edit": {"own": ADMIN_ONLY, "other": ADMIN_ONLY},
+    "growth:opportunity_create": expect(ok=OPPORTUNITY_OPENERS),
+    "growth:opportunity_detail": CLIENT_READ,
+    "growth:opportunity_edit": CLIENT_CHANGE,
+    "growth:opportunity_move": POST_ONLY,
+    "growth:opportunity_win": POST_ONLY,
+    "growth:opportunity_lose": POST_ONLY,
+    # Handing a client over is its owner's (lan's client: lan and her Director) or an admin's.
+    "growth:handover_create": CLIENT_CHANGE,
+    "growth:client_panel": CLIENT_READ,
+    "growth:lead_list": expect(ok=LEAD_PEOPLE),
+    "growth:lead_create": expect(ok=LEAD_PEOPLE),
+    "growth:lead_detail": LEAD_ACCESS,
+    "growth:lead_edit": LEAD_ACCESS,
+    "growth:lead_convert": POST_ONLY,
+    "growth:handover_list": everyone(),
+    "growth:handover_detail": HANDOVER_READ,
+    "growth:handover_edit": {"own": expect(ok=["admin", "sales"]), "other": ADMIN_ONLY},
+    "growth:handover_accept": POST_ONLY,
+    "growth:handover_return": POST_ONLY,
 }
 # An empty POST to every route that takes one: 422 is a refused (empty) form, 200 the sign-in
 # page shown again, 302 a done deed or the way to sign in.
@@ -244,9 +284,55 @@ POSTS = {
     },
     "clients:import_apply": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
     "clients:import_cancel": {"own": expect(ok=["kam"], status=302), "other": expect(ok=[])},
+    "growth:stage_create": ADMIN_FORM,
+    "growth:stage_edit": {"own": ADMIN_FORM, "other": ADMIN_FORM},
+    "growth:opportunity_create": expect(ok=OPPORTUNITY_OPENERS, status=422),
+    "growth:opportunity_edit": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "growth:opportunity_move": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    # Winning needs nothing more: an empty form wins it.
+    "growth:opportunity_win": {
+        "own": expect(ok=CLIENT_CHANGERS, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "growth:opportunity_lose": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "growth:handover_create": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    "growth:lead_create": expect(ok=LEAD_PEOPLE, status=422),
+    "growth:lead_edit": {
+        "own": expect(ok=LEAD_PEOPLE, status=422),
+        "other": expect(ok=["admin", "director"], status=422),
+    },
+    # The matrix's leads are qualified: converting needs nothing more.
+    "growth:lead_convert": {
+        "own": expect(ok=LEAD_PEOPLE, status=302),
+        "other": expect(ok=["admin", "director"], status=302),
+    },
+    "growth:handover_edit": {"own": expect(ok=["admin", "sales"], status=422), "other": ADMIN_FORM},
+    "growth:handover_accept": {
+        "own": expect(ok=["admin", "kam"], status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "growth:handover_return": {"own": expect(ok=["admin", "kam"], status=422), "other": ADMIN_FORM},
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "client_panel": "client",
+    "stage_": "stage",
+    "opportunity_": "opportunity",
+    "handover_create": "opportunity",
+    "handover_": "handover",
+    "lead_": "lead",
     "plan_": "plan",
     "play_": "play",
     "service_": "service",
@@ -306,6 +392,24 @@ API_CLIENT_CHANGE = {"own": expect(ok=CLIENT_CHANGERS, anonymous=401), "other": 
 API_REQUEST_WORK = {
     "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], anonymous=401),
     "other": API_ADMIN_ONLY,
+}
+
+
+API_LEAD_ACCESS = {
+    "own": expect(ok=LEAD_PEOPLE, anonymous=401),
+    "other": expect(ok=["admin", "director"], anonymous=401),
+}
+API_HANDOVER_ANSWER = {
+    "own": expect(ok=["admin", "kam"], anonymous=401),
+    "other": API_ADMIN_ONLY,
+}
+HANDOVER_CHECKLIST = {
+    "stakeholders_introduced": True,
+    "commercial_terms": "Phí 12%",
+    "promises_made": "Báo cáo tuần",
+    "risks": "Không có",
+    "documents": "Thư mục chung",
+    "context_note": "Người quyết định là Giám đốc Marketing.",
 }
 
 
@@ -420,7 +524,74 @@ OPERATIONS |= {
     "PATCH /api/v1/interactions/{interaction_id}": (API_CLIENT_CHANGE, {"summary": "Đã sửa"}),
     "POST /api/v1/interactions/{interaction_id}/next-step-done": (API_CLIENT_CHANGE, None),
 }
+OPERATIONS |= {
+    "GET /api/v1/stages": (API_EVERYONE, None),
+    "POST /api/v1/stages": (
+        API_CREATED_BY_ADMIN,
+        {"name": "Thử", "position": 9, "probability": 95},
+    ),
+    "PATCH /api/v1/stages/{stage_id}": (
+        {"own": API_ADMIN_ONLY, "other": API_ADMIN_ONLY},
+        {"probability": 20},
+    ),
+    "GET /api/v1/leads": (API_EVERYONE, None),
+    "POST /api/v1/leads": (
+        expect(ok=LEAD_PEOPLE, status=201, anonymous=401),
+        {"company_name": "Công ty Mới", "source": "event"},
+    ),
+    "GET /api/v1/leads/{lead_id}": (API_LEAD_ACCESS, None),
+    "PATCH /api/v1/leads/{lead_id}": (API_LEAD_ACCESS, {"need": "Sự kiện ra mắt"}),
+    "POST /api/v1/leads/{lead_id}/convert": (
+        {
+            "own": expect(ok=LEAD_PEOPLE, status=201, anonymous=401),
+            "other": expect(ok=["admin", "director"], status=201, anonymous=401),
+        },
+        {},
+    ),
+    "GET /api/v1/opportunities": (API_EVERYONE, None),
+    "POST /api/v1/opportunities": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {
+            "client_id": "{client}",
+            "title": "KOL",
+            "kind": "upsell",
+            "expected_close_on": "2027-03-01",
+        },
+    ),
+    "GET /api/v1/opportunities/{opportunity_id}": (API_CLIENT_READ, None),
+    "PATCH /api/v1/opportunities/{opportunity_id}": (API_CLIENT_CHANGE, {"title": "KOL Tết"}),
+    "POST /api/v1/opportunities/{opportunity_id}/stage": (
+        API_CLIENT_CHANGE,
+        {"stage_id": "{stage}"},
+    ),
+    "POST /api/v1/opportunities/{opportunity_id}/win": (API_CLIENT_CHANGE, {}),
+    "POST /api/v1/opportunities/{opportunity_id}/lose": (API_CLIENT_CHANGE, {"reason": "Giá"}),
+    "GET /api/v1/handovers": (API_EVERYONE, None),
+    # The body names lan's won opportunity: lan, her Director and admins hand its client over.
+    "POST /api/v1/handovers": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {"opportunity_id": "{won}", "to_kam_id": "{hoa}", **HANDOVER_CHECKLIST},
+    ),
+    "GET /api/v1/handovers/{handover_id}": (
+        {
+            "own": expect(ok=HANDOVER_READERS, anonymous=401),
+            "other": expect(ok=["admin", "director", "finance"], anonymous=401),
+        },
+        None,
+    ),
+    "PATCH /api/v1/handovers/{handover_id}": (
+        {"own": expect(ok=["admin", "sales"], anonymous=401), "other": API_ADMIN_ONLY},
+        {"risks": "Không có"},
+    ),
+    "POST /api/v1/handovers/{handover_id}/accept": (API_HANDOVER_ANSWER, None),
+    "POST /api/v1/handovers/{handover_id}/return": (API_HANDOVER_ANSWER, {"question": "Hạn?"}),
+    "GET /api/v1/forecast": (API_EVERYONE, None),
+}
 API_RECORDS = {
+    "{stage_id}": "stage",
+    "{lead_id}": "lead",
+    "{opportunity_id}": "opportunity",
+    "{handover_id}": "handover",
     "{user_id}": "user",
     "{team_id}": "team",
     "{department_id}": "department",
@@ -437,12 +608,20 @@ API_RECORDS = {
 
 
 def _fill_body(body: dict, everyone, records) -> str:
-    """The JSON body with "{persona}", "{client}" (lan's) and "{spare}" replaced by ids."""
+    """The JSON body with "{persona}", "{client}" and "{stage}" (lan's side's), "{spare}" and
+    "{won}" replaced by ids."""
     text = json.dumps(body, ensure_ascii=False)
-    ids = {name: person.pk for name, person in everyone.items()}
-    ids |= {"client": records["own"]["client"].pk, "spare": records["spare"].pk}
-    for name, pk in ids.items():
-        text = text.replace(f'"{{{name}}}"', str(pk))
+    records_named = {
+        "client": lambda: records["own"]["client"],
+        "stage": lambda: records["own"]["stage"],
+        "spare": lambda: records["spare"],
+        "won": lambda: records["won"],
+    }
+    for name, record in [*everyone.items(), *records_named.items()]:
+        placeholder = f'"{{{name}}}"'
+        if placeholder in text:
+            pk = record().pk if callable(record) else record.pk
+            text = text.replace(placeholder, str(pk))
     return text
 
 
@@ -500,34 +679,57 @@ def _cases(table: dict) -> list[tuple]:
 
 
 # --- Records --------------------------------------------------------------------------------
+class Made(dict):
+    """Records made on first use: a case reads one side (or none), so the rest is not made."""
+
+    def __init__(self, makers: dict) -> None:
+        super().__init__()
+        self.makers = makers
+
+    def __missing__(self, key: str):
+        self[key] = made = self.makers[key]()
+        return made
+
+
 @pytest.fixture
 def records(everyone, team_a, team_b, minh):
     """One record of each kind on team A's side ("own") and on team B's ("other")."""
-    lan_token, _key = services.create_api_token(by=everyone["lan"], name="lan")
-    minh_token, _key = services.create_api_token(by=minh, name="minh")
-    finance_department = DepartmentFactory(code="finance", name="Tài chính")
-    return {
-        "own": {
-            "user": everyone["lan"],
+    lan = everyone["lan"]
+
+    def own() -> dict:
+        lan_token, _key = services.create_api_token(by=lan, name="lan")
+        return {
+            "user": lan,
             "team": team_a,
             "department": everyone["creative"].department,
             "token": lan_token,
             "service": AgencyService.objects.get(code="kol"),
-            **_client_records(
-                owner=everyone["lan"], member=everyone["hoa"], assignee=everyone["creative"]
-            ),
-        },
-        "other": {
+            **_client_records(owner=lan, member=everyone["hoa"], assignee=everyone["creative"]),
+            **_growth_records(stage=3, salesperson=everyone["sales"], kam=lan),
+        }
+
+    def other() -> dict:
+        minh_token, _key = services.create_api_token(by=minh, name="minh")
+        return {
             "user": minh,
             "team": team_b,
-            "department": finance_department,
+            "department": DepartmentFactory(code="finance", name="Tài chính"),
             "token": minh_token,
             "service": AgencyService.objects.get(code="research"),
             **_client_records(owner=minh, member=everyone["director2"]),
-        },
+            **_growth_records(stage=2, salesperson=UserFactory(is_sales=True), kam=minh),
+        }
+
+    made = Made({"own": own, "other": other})
+    made.makers |= {
         # A client of lan's that contacts move to.
-        "spare": ClientFactory(owner=everyone["lan"], legal_name="Dự phòng"),
+        "spare": lambda: ClientFactory(owner=lan, legal_name="Dự phòng"),
+        # A won opportunity on it, whose client may be handed over.
+        "won": lambda: OpportunityFactory(
+            client=made["spare"], status="won", closed_on="2026-11-02"
+        ),
     }
+    return made
 
 
 def _client_records(*, owner, member, assignee=None) -> dict:
@@ -547,6 +749,7 @@ def _client_records(*, owner, member, assignee=None) -> dict:
     )
     play = plan.plays.create(title="Chào gói KOL", owner=owner, due_on="2026-12-20")
     return {
+        "opportunity": OpportunityFactory(client=client),
         "plan": plan,
         "play": play,
         "request": request,
@@ -558,6 +761,22 @@ def _client_records(*, owner, member, assignee=None) -> dict:
         "interaction": InteractionFactory(
             client=client, next_step="Gọi lại", next_step_due_on="2026-12-01", next_step_owner=owner
         ),
+    }
+
+
+def _growth_records(*, stage: int, salesperson, kam) -> dict:
+    """The side's stage; an opportunity on the side's client (added by the caller's client
+    records); a qualified lead of the salesperson; their pending hand-over of a prospect to the
+    KAM."""
+    prospect = ClientFactory(owner=salesperson, status="prospect")
+    handover = Handover.objects.create(
+        client=prospect, from_user=salesperson, to_kam=kam, context_note="Bối cảnh",
+        **{name: value for name, value in HANDOVER_CHECKLIST.items() if name != "context_note"},
+    )  # fmt: skip
+    return {
+        "stage": Stage.objects.get(position=stage),
+        "lead": LeadFactory(owner=salesperson, status="qualified"),
+        "handover": handover,
     }
 
 

@@ -7,7 +7,9 @@ from django import forms
 from django.urls import reverse
 
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
+from kam.growth.models import Stage
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
+from tests.growth.factories import LeadFactory, OpportunityFactory
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
@@ -63,6 +65,22 @@ FORM_PAGES = [
     ("clients:plan_edit", "lan", "plan_2027", {"year": "2027", "objectives": "Tăng 20%"}),
     ("clients:play_edit", "lan", "play_kol",
      {"title": "KOL", "owner": "{lan}", "due_on": "2027-01-10", "status": "planned"}),
+    ("growth:stage_create", "admin", None, {"name": "Thử", "position": "9", "probability": "95"}),
+    ("growth:stage_edit", "admin", "first_stage",
+     {"name": "Thử", "position": "1", "probability": "10", "is_active": "on"}),
+    ("growth:lead_create", "sales", None,
+     {"company_name": "Gạch Đồng Nai", "source": "event", "status": "new",
+      "estimated_amount": "100000000"}),
+    ("growth:lead_edit", "sales", "lead_new",
+     {"company_name": "Gạch Đồng Nai", "source": "event", "status": "new",
+      "estimated_amount": "100000000"}),
+    ("growth:opportunity_edit", "lan", "upsell",
+     {"title": "KOL Tết", "kind": "upsell", "value_amount": "1000000", "probability": "10",
+      "expected_close_on": "2027-01-10"}),
+    ("growth:handover_create", "lan", "upsell",
+     {"to_kam": "{director}", "stakeholders_introduced": "on", "commercial_terms": "Phí",
+      "promises_made": "Không", "risks": "Không", "documents": "Thư mục",
+      "context_note": "Bối cảnh"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -107,6 +125,21 @@ def plan_2027(sua_viet, lan):
 @pytest.fixture
 def play_kol(plan_2027, lan):
     return plan_2027.plays.create(title="KOL", owner=lan, due_on="2027-01-10")
+
+
+@pytest.fixture
+def first_stage(db):
+    return Stage.objects.get(position=1)
+
+
+@pytest.fixture
+def lead_new(sales):
+    return LeadFactory(owner=sales)
+
+
+@pytest.fixture
+def upsell(sua_viet):
+    return OpportunityFactory(client=sua_viet)
 
 
 def text_fields_of(page) -> list[str]:

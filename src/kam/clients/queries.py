@@ -45,7 +45,8 @@ def sees_every_client(user: User) -> bool:
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
     """Admins and Finance see every client; a KAM (anyone) the clients whose account team they
-    are on; a Director also every client of the people in the teams they lead."""
+    are on; a Director also every client of the people in the teams they lead, and the
+    prospects Sales owns until they hand them over."""
     if not access.is_signed_in(user):
         return Client.objects.none()
     if sees_every_client(user):
@@ -54,8 +55,11 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     scope = Q(owner=user) | Q(pk__in=on_team)
     if access.is_director(user):
         led = User.objects.filter(team__leader=user).values("pk")
-        scope |= Q(owner__in=led) | Q(
-            pk__in=ClientTeamMember.objects.filter(user__in=led).values("client_id")
+        scope |= (
+            Q(owner__in=led)
+            | Q(pk__in=ClientTeamMember.objects.filter(user__in=led).values("client_id"))
+            # Sales' own clients are the prospects they are winning, before a KAM has them.
+            | Q(owner__is_sales=True)
         )
     return Client.objects.filter(scope)
 

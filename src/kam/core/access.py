@@ -31,3 +31,8 @@ def is_kam(user: User) -> bool:
 def is_finance(user: User) -> bool:
     """Finance: every money document; clients read-only."""
     return is_signed_in(user) and user.is_finance
+
+
+def is_sales(user: User) -> bool:
+    """Sales: hunts new clients through leads and hands the won ones to a KAM."""
+    return is_signed_in(user) and user.is_sales

@@ -3,10 +3,13 @@
 import json
 import logging
 import re
+import sys
 from datetime import date, datetime
 from typing import Annotated
 
+from django.apps import apps
 from django.db import InterfaceError, OperationalError
+from django.db.models import Choices
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -57,6 +60,21 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=200)
+
+
+def name_choices_after_their_models() -> None:
+    """Name each model's nested choices after the model ("LeadStatus", "ClientStatus"): the
+    OpenAPI document names an enum after its class, and one named "Status" would otherwise
+    stand for every model's statuses at once, so clients (and the fuzzer) would read the wrong
+    values."""
+    for model in apps.get_models():
+        if not model.__module__.startswith("kam."):
+            continue
+        for name, value in vars(model).items():
+            if isinstance(value, type) and issubclass(value, Choices):
+                value.__name__ = value.__qualname__ = f"{model.__name__}{name}"
+                # Pickle finds a class by module and qualified name: keep both true.
+                setattr(sys.modules[model.__module__], value.__qualname__, value)
 
 
 class BodyRefused(ValueError):

@@ -11,10 +11,13 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from kam.core import checks, jobs  # noqa: F401 - registers checks and periodic jobs
+        from kam.core.api import name_choices_after_their_models
         from kam.core.navigation import NavEntry, add_entry
         from kam.core.search import ensure_search_indexes
 
         # Once per `migrate`, after every app's tables are there (core's signal is enough).
         post_migrate.connect(ensure_search_indexes, sender=self)
+        # Every model is loaded by now, and no API schema is built yet.
+        name_choices_after_their_models()
 
         add_entry(NavEntry(label=_("Home"), url_name="core:home", order=0))

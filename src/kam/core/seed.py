@@ -42,6 +42,7 @@ class Volumes:
     stakeholders: int
     interactions: int
     history_days: int
+    opportunities: int
 
 
 # "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
@@ -49,11 +50,11 @@ SCALES: dict[str, Volumes | None] = {
     "demo": None,
     "medium": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=20_000,
-        interactions=200_000, history_days=365,
+        interactions=200_000, history_days=365, opportunities=6_000,
     ),
     "large": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
-        interactions=1_000_000, history_days=3 * 365,
+        interactions=1_000_000, history_days=3 * 365, opportunities=30_000,
     ),
 }  # fmt: skip
 

@@ -5,6 +5,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.search import fold
+
 _TAX_CODE = re.compile(r"^(\d{10})(-\d{3})?$")
 # The General Department of Taxation's weights for the first nine digits.
 _TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
@@ -48,3 +50,39 @@ def normalise_phone(text: str) -> str | None:
     if _VIETNAMESE_PHONE.match(compact) or _INTERNATIONAL_PHONE.match(compact):
         return compact
     return None
+
+
+# The legal forms around a company's name, folded, longest first: "Công ty TNHH Sữa Việt",
+# "CÔNG TY SỮA VIỆT" and "Sua Viet Co., Ltd" are one company. Phrases, not single words, so that
+# "cơ khí" or the family name Phan in a name are kept.
+_LEGAL_FORMS = (
+    "cong ty trach nhiem huu han mot thanh vien",
+    "cong ty trach nhiem huu han",
+    "trach nhiem huu han",
+    "mot thanh vien",
+    "cong ty co phan",
+    "joint stock company",
+    "cong ty tnhh mtv",
+    "cong ty tnhh",
+    "cong ty cp",
+    "cong ty",
+    "co ltd",
+    "corporation",
+    "company",
+    "limited",
+    "tnhh",
+    "mtv",
+    "corp",
+    "jsc",
+    "ltd",
+    "inc",
+    "cp",
+)
+_LEGAL_FORM = re.compile(r"\b(" + "|".join(_LEGAL_FORMS) + r")\b")
+
+
+def company_name_key(name: str) -> str:
+    """A company's name as two records of the same company write it alike: folded (no marks,
+    lower case), without punctuation or its legal form. Empty when nothing else is left."""
+    plain = " ".join(re.sub(r"[^\w\s]", " ", fold(name or "")).split())
+    return " ".join(_LEGAL_FORM.sub(" ", plain).split())

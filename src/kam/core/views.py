@@ -8,12 +8,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kam.core.agenda import agenda_for
 from kam.core.queries import recent_activity_of
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"activity": recent_activity_of(request.user)})
+    context = {"agenda": agenda_for(request.user), "activity": recent_activity_of(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @never_cache

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from kam.clients.models import Client, ClientTeamMember, Stakeholder
 from kam.clients.permissions import can_change_client, can_create_client, can_give_client_away
-from kam.core import vietnam
+from kam.core import access, vietnam
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, require
 from kam.core.saving import assign, validated_save
@@ -64,6 +64,26 @@ def create_client(
     client = Client(owner=owner)
     _set_client_fields(client, fields, accept_unusual_tax_code)
     _check_owner(owner)
+    validated_save(client, field="tax_code", message=TAX_CODE_TAKEN)
+    record_event(
+        subject=client,
+        verb="client.created",
+        by=by,
+        changes=created(snapshot(client, CLIENT_FIELDS)),
+    )
+    return client
+
+
+@transaction.atomic
+def open_prospect(*, by: User, owner: User, **fields) -> Client:
+    """Open a prospect for the salesperson converting a lead: they own it until they hand it
+    over to a KAM (the growth app), so it needs no KAM yet. Its tax code was checked when the
+    lead was written, so an unusual check digit is accepted here."""
+    require(can_create_client(by) or access.is_sales(by))
+    if not owner.is_active:
+        raise DomainError(_("This person cannot sign in any more."), field="owner")
+    client = Client(owner=owner, status=Client.Status.PROSPECT)
+    _set_client_fields(client, fields, accept_unusual_tax_code=True)
     validated_save(client, field="tax_code", message=TAX_CODE_TAKEN)
     record_event(
         subject=client,
