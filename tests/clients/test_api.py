@@ -134,6 +134,17 @@ class TestContacts:
 
 
 class TestInteractions:
+    @pytest.mark.parametrize("offset", ["+16:07", "-13:00", "+14:01"])
+    def test_a_time_zone_offset_no_clock_has_is_a_422(self, api, lan, offset):
+        response = api(lan).get("/interactions", since=f"2026-09-01T07:11:17{offset}")
+        assert response.status_code == 422
+
+    def test_the_furthest_real_offsets_are_taken(self, api, lan):
+        response = api(lan).get(
+            "/interactions", since="2026-09-01T07:00+14:00", until="2026-09-02T07:00-12:00"
+        )
+        assert response.status_code == 200
+
     def test_logging_a_meeting_with_a_next_step(self, api, lan, hoa, sua_viet):
         contact = StakeholderFactory(client=sua_viet)
         response = api(lan).send(

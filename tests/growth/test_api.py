@@ -11,8 +11,8 @@ from django.utils import timezone
 from kam.clients.models import AgencyService, Client, ClientTeamMember, Stakeholder
 from kam.core.models import AuditEvent
 from kam.growth import services
+from kam.growth.forecast import add_months, quarter_start
 from kam.growth.models import Handover, Lead, Opportunity, Stage
-from kam.growth.queries import add_months, quarter_start
 from tests.clients.factories import ClientFactory
 from tests.growth.factories import LeadFactory, OpportunityFactory, stage
 from tests.people.factories import UserFactory

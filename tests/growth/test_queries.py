@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from kam.clients.models import ClientTeamMember
 from kam.growth import queries, services
+from kam.growth.forecast import add_months, forecast_for, quarter_start
 from kam.growth.models import Handover
 from tests.clients.factories import ClientFactory
 from tests.growth.factories import LeadFactory, OpportunityFactory, stage
@@ -119,7 +120,7 @@ class TestForecast:
         services.lose_opportunity(by=minh, opportunity=lost, reason="Giá")
 
     def test_weighted_pipeline_and_won_by_month_and_quarter(self, pipeline, admin):
-        forecast = queries.forecast_for(admin, today=TODAY)
+        forecast = forecast_for(admin, today=TODAY)
         assert forecast.start == date(2026, 10, 1) and len(forecast.months) == 12
         weighted = {row.key: row.weighted for row in forecast.months if row.weighted}
         assert weighted == {
@@ -140,7 +141,7 @@ class TestForecast:
             assert forecast.total.won == Decimal(700_000_000)
 
     def test_per_owner_and_per_team_rows_add_up_to_the_total(self, pipeline, admin, lan, minh):
-        forecast = queries.forecast_for(admin, today=TODAY)
+        forecast = forecast_for(admin, today=TODAY)
         by_owner = {row.label: row.weighted for row in forecast.by_owner}
         assert by_owner == {str(lan): Decimal(600_000_000), str(minh): Decimal(90_000_000)}
         assert sum(row.weighted for row in forecast.by_team) == forecast.total.weighted
@@ -149,29 +150,27 @@ class TestForecast:
         assert lan_row.quarters == [Decimal(500_000_000), Decimal(100_000_000), 0, 0]
 
     def test_a_kam_forecasts_only_what_they_see(self, pipeline, lan):
-        assert queries.forecast_for(lan, today=TODAY).total.weighted == Decimal(600_000_000)
+        assert forecast_for(lan, today=TODAY).total.weighted == Decimal(600_000_000)
 
     def test_filtering_by_team_or_owner(self, pipeline, admin, minh):
-        by_team = queries.forecast_for(admin, today=TODAY, team=minh.team_id)
+        by_team = forecast_for(admin, today=TODAY, team=minh.team_id)
         assert by_team.total.weighted == Decimal(90_000_000)
-        assert queries.forecast_for(admin, today=TODAY, owner=minh.pk).total.weighted == Decimal(
-            90_000_000
-        )
+        assert forecast_for(admin, today=TODAY, owner=minh.pk).total.weighted == Decimal(90_000_000)
 
     def test_the_forecast_takes_a_bounded_number_of_queries(
         self, pipeline, admin, django_assert_max_num_queries
     ):
         with django_assert_max_num_queries(4):
-            queries.forecast_for(admin, today=TODAY)
+            forecast_for(admin, today=TODAY)
 
     def test_an_empty_pipeline_draws_empty_bars(self, admin):
-        chart = queries.forecast_for(admin, today=TODAY).chart
+        chart = forecast_for(admin, today=TODAY).chart
         assert len(chart) == 12 and all(bar["weighted_height"] == 0 for bar in chart)
 
     def test_quarters_start_in_january_april_july_and_october(self):
-        assert queries.quarter_start(date(2027, 2, 28)) == date(2027, 1, 1)
-        assert queries.quarter_start(date(2027, 12, 31)) == date(2027, 10, 1)
-        assert queries.add_months(date(2026, 11, 1), 3) == date(2027, 2, 1)
+        assert quarter_start(date(2027, 2, 28)) == date(2027, 1, 1)
+        assert quarter_start(date(2027, 12, 31)) == date(2027, 10, 1)
+        assert add_months(date(2026, 11, 1), 3) == date(2027, 2, 1)
 
 
 class TestAgenda:

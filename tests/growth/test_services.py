@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone, translation
 
+from kam.clients import services as client_services
 from kam.clients.models import Client, ClientTeamMember, Stakeholder
 from kam.core.errors import DomainError, InvalidTransition
 from kam.core.models import AuditEvent
@@ -149,7 +150,7 @@ class TestConversion:
         def broken(**kwargs):
             raise DomainError("the stakeholder could not be saved")
 
-        monkeypatch.setattr(services.client_services, "add_stakeholder", broken)
+        monkeypatch.setattr(client_services, "add_stakeholder", broken)
         with pytest.raises(DomainError):
             services.convert_lead(by=sales, lead=qualified)
         qualified.refresh_from_db()

@@ -4,7 +4,7 @@ import json
 import logging
 import re
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from django.apps import apps
@@ -16,7 +16,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.parser import Parser
-from pydantic import BeforeValidator, Strict
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 from kam.core.errors import DomainError
 from kam.core.views import database_unavailable_response
@@ -51,7 +51,19 @@ def _iso_8601(value):
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # A date or a moment, as ISO 8601 text only.
 IsoDate = Annotated[date, BeforeValidator(_iso_8601)]
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601)]
+
+
+def _real_utc_offset(value: datetime) -> datetime:
+    """Clocks run from UTC-12:00 to UTC+14:00; PostgreSQL refuses an offset past 15:59 (a 500
+    if it reached the database), so anything outside the real range is bad input."""
+    offset = value.utcoffset()
+    if offset is not None and not MOST_WEST <= offset <= MOST_EAST:
+        raise ValueError(_("A time zone offset runs from -12:00 to +14:00."))
+    return value
+
+
+MOST_WEST, MOST_EAST = timedelta(hours=-12), timedelta(hours=14)
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_real_utc_offset)]
 
 
 class Pagination(PageNumberPagination):

@@ -17,6 +17,7 @@ from kam.core.errors import DomainError, require
 from kam.core.forms import posted, record_form_page, run_service
 from kam.core.htmx import wants_fragment
 from kam.growth import forms, queries, services
+from kam.growth.forecast import forecast_for
 from kam.growth.models import Lead, Opportunity
 from kam.growth.permissions import (
     can_answer_handover,
@@ -62,7 +63,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         "totals": queries.pipeline_totals(records),
         "filters": filters,
         "query": _query_without_page(request),
-        "forecast": queries.forecast_for(request.user, owner=filters.owner),
+        "forecast": forecast_for(request.user, owner=filters.owner),
         **_filter_choices(request),
     }
     if wants_fragment(request):
@@ -94,7 +95,7 @@ def forecast(request: HttpRequest) -> HttpResponse:
     filters.is_valid()
     owner, team = filters.cleaned_data.get("owner"), filters.cleaned_data.get("team")
     context = {
-        "forecast": queries.forecast_for(request.user, owner=owner, team=team),
+        "forecast": forecast_for(request.user, owner=owner, team=team),
         "owner": owner,
         "team": team,
         "owners": queries.owners_to_choose(),
