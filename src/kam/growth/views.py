@@ -206,17 +206,9 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def opportunity_win(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = queries.get_opportunity_for(request.user, pk)
-    require(can_change_opportunity(request.user, opportunity))
-    form = forms.WinForm(request.POST)
-    won = form.is_valid() and run_service(
-        form,
-        lambda: services.win_opportunity(
-            by=request.user, opportunity=opportunity, **form.cleaned_data
-        ),
-    )
-    if not won:
-        return _render_opportunity(request, opportunity, status=422, win_form=form)
+    won = _close(request, pk, forms.WinForm, services.win_opportunity, "win_form")
+    if isinstance(won, HttpResponse):
+        return won
     messages.success(request, _("Won. Well done!"))
     if won.kind == Opportunity.Kind.NEW_BUSINESS and can_hand_over(request.user, won.client):
         return redirect("growth:handover_create", pk=pk)
@@ -226,19 +218,25 @@ def opportunity_win(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def opportunity_lose(request: HttpRequest, pk: int) -> HttpResponse:
-    opportunity = queries.get_opportunity_for(request.user, pk)
-    require(can_change_opportunity(request.user, opportunity))
-    form = forms.LoseForm(request.POST)
-    lost = form.is_valid() and run_service(
-        form,
-        lambda: services.lose_opportunity(
-            by=request.user, opportunity=opportunity, **form.cleaned_data
-        ),
-    )
-    if not lost:
-        return _render_opportunity(request, opportunity, status=422, lose_form=form)
+    lost = _close(request, pk, forms.LoseForm, services.lose_opportunity, "lose_form")
+    if isinstance(lost, HttpResponse):
+        return lost
     messages.success(request, _("Recorded as lost."))
     return redirect("growth:opportunity_detail", pk=pk)
+
+
+def _close(request, pk: int, form_class, service, form_name: str) -> Opportunity | HttpResponse:
+    """Win or lose from the opportunity's page: the closed opportunity, or the page again
+    (422) with the form's errors."""
+    opportunity = queries.get_opportunity_for(request.user, pk)
+    require(can_change_opportunity(request.user, opportunity))
+    form = form_class(request.POST)
+    closed = form.is_valid() and run_service(
+        form, lambda: service(by=request.user, opportunity=opportunity, **form.cleaned_data)
+    )
+    if closed:
+        return closed
+    return _render_opportunity(request, opportunity, status=422, **{form_name: form})
 
 
 @login_required
