@@ -2,6 +2,10 @@
 team B), director (leads A), director2 (leads B), sales, planner, creative (department member),
 finance, admin; and the anonymous visitor, which is the plain `client`."""
 
+import atexit
+import shutil
+import tempfile
+
 import pytest
 from django.test import Client
 
@@ -22,6 +26,9 @@ def pytest_configure(config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     HUEY.immediate = True
+    # Uploaded files go to a scratch folder, not the checkout's data folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="kam-test-media-")
+    atexit.register(shutil.rmtree, settings.MEDIA_ROOT, ignore_errors=True)
     # Hashing at production strength would spend most of the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -255,3 +255,13 @@ def children_of(pid: int) -> list[int]:
         if ppid == str(pid):
             found.append(int(status.parent.name))
     return found
+
+
+def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_named(tmp_path):
+    env = kam_env(tmp_path, KAM_S3_BUCKET="kam-files", KAM_S3_ENDPOINT_URL="http://127.0.0.1:9")
+    script = (
+        "from django.conf import settings; s = settings.STORAGES['default']; "
+        "print(s['BACKEND'], s['OPTIONS']['bucket_name'], s['OPTIONS']['default_acl'])"
+    )
+    result = kam("shell", "-v0", "-c", script, env=env)
+    assert result.stdout.split() == ["storages.backends.s3.S3Storage", "kam-files", "private"]

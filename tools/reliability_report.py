@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GROUPS = {
     "test_page_access": "Access matrix: page reads (route, role, own/other record)",
     "test_page_writes": "Access matrix: page writes (route, role, own/other record)",
-    "test_api_access": "Access matrix: API (operation, role, record, bearer/session)",
+    "test_api_access": "Access matrix: API (operation, role, record; bearer, session for KAM)",
     "test_every_route_and_operation_has_a_policy": "Every route has a policy",
     "test_every_api_operation_survives_generated_input": "API fuzzing (operations)",
     "test_odd_query_values_answer_4xx_json_or_an_empty_result": "Hostile input",

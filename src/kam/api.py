@@ -9,6 +9,7 @@ from kam.core.api import JsonObjectParser, install_error_handlers
 from kam.growth.api import router as growth_router
 from kam.people.api import BearerAuth
 from kam.people.api import router as people_router
+from kam.pitching.api import router as pitching_router
 
 
 def _docs_page(view):
@@ -31,3 +32,4 @@ install_error_handlers(api)
 api.add_router("", people_router)
 api.add_router("", clients_router)
 api.add_router("", growth_router)
+api.add_router("", pitching_router)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kam.people",
     "kam.clients",
     "kam.growth",
+    "kam.pitching",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,14 @@ KAM_RENEWAL_NOTICE_DAYS = env_int("KAM_RENEWAL_NOTICE_DAYS", 90)
 # Imports of clients and stakeholders: the largest file and the most rows one file may hold.
 KAM_IMPORT_MAX_BYTES = env_int("KAM_IMPORT_MAX_BYTES", 5_000_000)
 KAM_IMPORT_MAX_ROWS = env_int("KAM_IMPORT_MAX_ROWS", 5_000)
+# Brief attachments: the largest file, in megabytes (the types allowed are in core.attachments).
+KAM_ATTACHMENT_MAX_MB = env_int("KAM_ATTACHMENT_MAX_MB", 20)
+# A proposal version whose margin is under its client's floor, or this default, needs a
+# Director's approval before it is sent.
+KAM_MARGIN_FLOOR_PERCENT = env_int("KAM_MARGIN_FLOOR_PERCENT", 20)
+# The VAT rate a new estimate starts from (the KAM changes it per version); invoices take their
+# rates from dated data instead.
+KAM_ESTIMATE_VAT_PERCENT = env_int("KAM_ESTIMATE_VAT_PERCENT", 10)
 # Answer every request with a Server-Timing header (time in kam, SQL queries and their time) for
 # `kam bench`; off by default since it tells any visitor how the server spends its time.
 KAM_SERVER_TIMING = env_bool("KAM_SERVER_TIMING", False)
@@ -248,9 +257,26 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "kam.core.staticfiles.GzipManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (brief attachments) on S3-compatible storage instead of the data folder, so
+# several machines share them; needs the `s3` extra (django-storages with boto3).
+if env("KAM_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("KAM_S3_BUCKET"),
+            "endpoint_url": env("KAM_S3_ENDPOINT_URL") or None,
+            "region_name": env("KAM_S3_REGION") or None,
+            "access_key": env("KAM_S3_ACCESS_KEY"),
+            "secret_key": env("KAM_S3_SECRET_KEY"),
+            "location": "media",
+            # Files are served through kam's own views, which check who asks; never public.
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_HOST = env("KAM_EMAIL_HOST")
@@ -312,5 +338,7 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
         # The Huey consumer prints its own log lines; passing them on would print them twice.
         "huey": {"handlers": [], "propagate": False},
+        # WeasyPrint logs every step of every PDF it prints at INFO; its warnings still show.
+        "weasyprint": {"level": "WARNING"},
     },
 }

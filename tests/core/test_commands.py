@@ -12,6 +12,7 @@ from kam.growth.models import Stage
 from kam.people import services
 from kam.people.checks import demo_passwords_check
 from kam.people.models import ApiToken, Team, User
+from kam.pitching.models import Proposal
 
 
 def seeded_names() -> list[str]:
@@ -25,9 +26,13 @@ def seeded_clients() -> list[tuple]:
 def empty_the_database() -> None:
     AuditEvent.objects.all().delete()
     Client.objects.update(parent=None)
+    # An approved proposal holds on to its version (PROTECT): let it go first, as a lost one.
+    Proposal.objects.update(
+        status="lost", approved_version=None, lost_reason="-", decided_on="2000-01-01"
+    )
     # Later apps and models point at earlier ones: delete from the last one back, keeping the
     # service catalogue and the pipeline's stages, which come with the migrations.
-    for label in ("growth", "clients"):
+    for label in ("pitching", "growth", "clients"):
         for model in reversed(list(apps.get_app_config(label).get_models())):
             if model not in (AgencyService, Stage):
                 model.objects.all().delete()

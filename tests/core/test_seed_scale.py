@@ -20,7 +20,7 @@ from tests.core.test_commands import empty_the_database
 
 SMALL = seed.Volumes(
     users=45, teams=4, kams=9, clients=90, key_clients=20, stakeholders=400,
-    interactions=2_500, history_days=200, opportunities=300,
+    interactions=2_500, history_days=200, opportunities=300, briefs=60, ideas=240, proposals=40,
 )  # fmt: skip
 
 

@@ -12,9 +12,11 @@ from kam.api import api
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
 from kam.growth.models import Handover, Stage
 from kam.people import services
+from kam.pitching import services as pitching
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.growth.factories import LeadFactory, OpportunityFactory
 from tests.people.factories import DepartmentFactory, UserFactory
+from tests.pitching.factories import price, shortlisted_brief
 
 ROLES = [
     "admin",
@@ -76,6 +78,20 @@ HANDOVER_READ = {
     "own": expect(ok=HANDOVER_READERS),
     "other": expect(ok=["admin", "director", "finance"]),
 }
+
+# Pitching: a brief ("own": on lan's client) is read by those who see its client, its Planner
+# and the department member brought onto it; its money (proposals, estimates, exports) by all of
+# them but the department member; the KAM side changes it; the Planner also writes the creative
+# brief, shortlists and plans pitches; only the Director of lan's team decides a low margin.
+BRIEF_READ = {
+    "own": expect(ok=[*CLIENT_READERS, "planner", "department_member"]),
+    "other": OTHER_CLIENT_READ,
+}
+MONEY_READ = {"own": expect(ok=[*CLIENT_READERS, "planner"]), "other": OTHER_CLIENT_READ}
+WITH_PLANNER = [*CLIENT_CHANGERS, "planner"]
+BRIEF_TEAM = [*WITH_PLANNER, "department_member"]
+PLANNER_CHANGE = {"own": expect(ok=WITH_PLANNER), "other": ADMIN_ONLY}
+PROPOSAL_READERS = [role for role in SIGNED_IN if role != "department_member"]
 
 # route name -> {role: status}, or {"own": {role: status}, "other": {...}} for a record's route
 PAGES = {
@@ -178,10 +194,55 @@ PAGES = {
     "growth:handover_edit": {"own": expect(ok=["admin", "sales"]), "other": ADMIN_ONLY},
     "growth:handover_accept": POST_ONLY,
     "growth:handover_return": POST_ONLY,
+    "pitching:attachment_add": POST_ONLY,
+    "pitching:attachment_download": BRIEF_READ,
+    "pitching:attachment_remove": POST_ONLY,
+    "pitching:brief_budget": POST_ONLY,
+    "pitching:brief_cancel": POST_ONLY,
+    "pitching:brief_create": expect(ok=[*CLIENT_CHANGERS, "sales"]),
+    "pitching:brief_detail": BRIEF_READ,
+    "pitching:brief_edit": CLIENT_CHANGE,
+    "pitching:brief_list": everyone(),
+    "pitching:brief_member_add": POST_ONLY,
+    "pitching:brief_member_remove": POST_ONLY,
+    "pitching:brief_weights": POST_ONLY,
+    "pitching:client_panel": CLIENT_READ,
+    "pitching:creative_brief_create": POST_ONLY,
+    "pitching:creative_brief_edit": PLANNER_CHANGE,
+    "pitching:creative_brief_ready": POST_ONLY,
+    "pitching:idea_add": POST_ONLY,
+    "pitching:idea_edit": CLIENT_CHANGE,
+    "pitching:idea_review": POST_ONLY,
+    "pitching:idea_shortlist": POST_ONLY,
+    "pitching:idea_unshortlist": POST_ONLY,
+    "pitching:line_add": POST_ONLY,
+    "pitching:line_edit": CLIENT_CHANGE,
+    "pitching:line_remove": POST_ONLY,
+    "pitching:pitch_create": PLANNER_CHANGE,
+    "pitching:pitch_edit": PLANNER_CHANGE,
+    "pitching:proposal_approve": POST_ONLY,
+    "pitching:proposal_create": POST_ONLY,
+    "pitching:proposal_detail": MONEY_READ,
+    "pitching:proposal_list": expect(ok=PROPOSAL_READERS),
+    "pitching:proposal_lose": POST_ONLY,
+    "pitching:proposal_revise": POST_ONLY,
+    "pitching:version_approve_margin": POST_ONLY,
+    "pitching:version_decline_margin": POST_ONLY,
+    "pitching:version_edit": CLIENT_CHANGE,
+    "pitching:version_estimate_xlsx": MONEY_READ,
+    "pitching:version_feedback": POST_ONLY,
+    "pitching:version_request_approval": POST_ONLY,
+    "pitching:version_send": POST_ONLY,
+    "pitching:version_summary_pdf": MONEY_READ,
 }
 # An empty POST to every route that takes one: 422 is a refused (empty) form, 200 the sign-in
 # page shown again, 302 a done deed or the way to sign in.
 ADMIN_FORM = expect(ok=["admin"], status=422)
+PITCH_FORM = {"own": expect(ok=CLIENT_CHANGERS, status=422), "other": ADMIN_FORM}
+PITCH_CLICK = {
+    "own": expect(ok=CLIENT_CHANGERS, status=302),
+    "other": expect(ok=["admin"], status=302),
+}
 POSTS = {
     "people:login": {**expect(ok=SIGNED_IN, status=302), "anonymous": 200},
     "people:logout": everyone(302),
@@ -324,9 +385,73 @@ POSTS = {
         "other": expect(ok=["admin"], status=302),
     },
     "growth:handover_return": {"own": expect(ok=["admin", "kam"], status=422), "other": ADMIN_FORM},
+    "pitching:attachment_add": PITCH_FORM,
+    "pitching:attachment_remove": PITCH_CLICK,
+    "pitching:brief_budget": PITCH_FORM,
+    "pitching:brief_cancel": PITCH_FORM,
+    "pitching:brief_create": expect(ok=[*CLIENT_CHANGERS, "sales"], status=422),
+    "pitching:brief_edit": PITCH_FORM,
+    "pitching:brief_member_add": PITCH_FORM,
+    "pitching:brief_member_remove": PITCH_CLICK,
+    "pitching:brief_weights": PITCH_FORM,
+    "pitching:creative_brief_create": PITCH_FORM,
+    "pitching:creative_brief_edit": {
+        "own": expect(ok=WITH_PLANNER, status=422),
+        "other": ADMIN_FORM,
+    },
+    "pitching:creative_brief_ready": {
+        "own": expect(ok=WITH_PLANNER, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "pitching:idea_add": {"own": expect(ok=BRIEF_TEAM, status=422), "other": ADMIN_FORM},
+    "pitching:idea_edit": PITCH_FORM,
+    "pitching:idea_review": {"own": expect(ok=BRIEF_TEAM, status=422), "other": ADMIN_FORM},
+    "pitching:idea_shortlist": {
+        "own": expect(ok=WITH_PLANNER, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "pitching:idea_unshortlist": {
+        "own": expect(ok=WITH_PLANNER, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "pitching:line_add": PITCH_FORM,
+    "pitching:line_edit": PITCH_FORM,
+    "pitching:line_remove": PITCH_CLICK,
+    "pitching:pitch_create": {"own": expect(ok=WITH_PLANNER, status=422), "other": ADMIN_FORM},
+    "pitching:pitch_edit": {"own": expect(ok=WITH_PLANNER, status=422), "other": ADMIN_FORM},
+    "pitching:proposal_approve": PITCH_FORM,
+    "pitching:proposal_create": PITCH_FORM,
+    "pitching:proposal_lose": PITCH_FORM,
+    "pitching:proposal_revise": PITCH_CLICK,
+    "pitching:version_approve_margin": {
+        "own": expect(ok=["admin", "director"], status=422),
+        "other": ADMIN_FORM,
+    },
+    "pitching:version_decline_margin": {
+        "own": expect(ok=["admin", "director"], status=422),
+        "other": ADMIN_FORM,
+    },
+    "pitching:version_edit": PITCH_FORM,
+    "pitching:version_feedback": PITCH_FORM,
+    "pitching:version_request_approval": PITCH_CLICK,
+    "pitching:version_send": PITCH_CLICK,
 }
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "attachment_add": "brief",
+    "creative_brief_create": "brief",
+    "idea_add": "brief",
+    "proposal_create": "brief",
+    "pitch_create": "proposal",
+    "line_add": "version",
+    "attachment_": "attachment",
+    "creative_brief_": "creative_brief",
+    "brief_": "brief",
+    "idea_": "idea",
+    "proposal_": "proposal",
+    "pitch_": "pitch",
+    "version_": "version",
+    "line_": "line",
     "client_panel": "client",
     "stage_": "stage",
     "opportunity_": "opportunity",
@@ -587,7 +712,160 @@ OPERATIONS |= {
     "POST /api/v1/handovers/{handover_id}/return": (API_HANDOVER_ANSWER, {"question": "Hạn?"}),
     "GET /api/v1/forecast": (API_EVERYONE, None),
 }
+# Pitching. A body naming lan's brief or proposal: `api_on_own_client` (those who cannot see it
+# are told there is no such record, 400). Several records are in a state that refuses the write
+# (the brief has its creative brief and its proposal; the idea is shortlisted and chosen; the
+# version is a draft at the floor): the allowed roles get that refusal, 409 or 400.
+API_BRIEF_READ = {
+    "own": expect(ok=[*CLIENT_READERS, "planner", "department_member"], anonymous=401),
+    "other": expect(ok=["admin", "finance"], anonymous=401),
+}
+API_MONEY_READ = {
+    "own": expect(ok=[*CLIENT_READERS, "planner"], anonymous=401),
+    "other": expect(ok=["admin", "finance"], anonymous=401),
+}
+
+
+def api_pitching(ok: list[str], status: int) -> dict:
+    """`status` for `ok` on lan's side and for admins on minh's; 404 for the others."""
+    return {
+        "own": expect(ok=ok, status=status, anonymous=401),
+        "other": expect(ok=["admin"], status=status, anonymous=401),
+    }
+
+
+def api_on_own_brief(ok: list[str], status: int, *, money: bool = False) -> dict[str, int]:
+    """A write naming lan's brief (or its proposal, when `money`): like `api_on_own_client`,
+    with the brief's readers in place of the client's."""
+    readers = [*CLIENT_READERS, "planner"] + ([] if money else ["department_member"])
+    table = {role: 400 for role in SIGNED_IN} | {role: 404 for role in readers}
+    return table | {role: status for role in ok} | {"anonymous": 401}
+
+
+LINE = {"kind": "vendor", "description": "Thuê địa điểm", "quantity": 1,
+        "unit_cost_amount": 8, "unit_price_amount": 10}  # fmt: skip
+OPERATIONS |= {
+    "GET /api/v1/briefs": (API_EVERYONE, None),
+    "POST /api/v1/briefs": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {"client_id": "{client}", "title": "Tết", "objectives": "Bán hàng"},
+    ),
+    "GET /api/v1/briefs/{brief_id}": (API_BRIEF_READ, None),
+    "PATCH /api/v1/briefs/{brief_id}": (api_pitching(CLIENT_CHANGERS, 200), {"title": "Tết 2027"}),
+    "POST /api/v1/briefs/{brief_id}/budget": (
+        api_pitching(CLIENT_CHANGERS, 200),
+        {"amount": 1000, "rationale": "Đủ cho TVC"},
+    ),
+    "PUT /api/v1/briefs/{brief_id}/weights": (
+        api_pitching(CLIENT_CHANGERS, 200),
+        {"fit": 30, "creativity": 30, "feasibility": 20, "cost": 20},
+    ),
+    "POST /api/v1/briefs/{brief_id}/cancel": (
+        api_pitching(CLIENT_CHANGERS, 409),
+        {"reason": "Khách hoãn"},
+    ),
+    "GET /api/v1/briefs/{brief_id}/members": (API_BRIEF_READ, None),
+    "POST /api/v1/briefs/{brief_id}/members": (
+        api_pitching(CLIENT_CHANGERS, 201),
+        {"user_id": "{hoa}"},
+    ),
+    "DELETE /api/v1/briefs/{brief_id}/members/{user_id}": (
+        api_pitching(CLIENT_CHANGERS, 204),
+        None,
+    ),
+    "GET /api/v1/briefs/{brief_id}/attachments": (API_BRIEF_READ, None),
+    # A JSON body is not a file: the upload is refused before anyone's rights are looked at.
+    "POST /api/v1/briefs/{brief_id}/attachments": (
+        {"own": everyone(422, anonymous=401), "other": everyone(422, anonymous=401)},
+        None,
+    ),
+    "DELETE /api/v1/attachments/{attachment_id}": (api_pitching(CLIENT_CHANGERS, 204), None),
+    "GET /api/v1/attachments/{attachment_id}/file": (API_BRIEF_READ, None),
+    "GET /api/v1/creative-briefs": (API_EVERYONE, None),
+    "POST /api/v1/creative-briefs": (
+        api_on_own_brief(CLIENT_CHANGERS, 409),
+        {"brief_id": "{brief}", "planner_id": "{planner}"},
+    ),
+    "GET /api/v1/creative-briefs/{creative_brief_id}": (API_BRIEF_READ, None),
+    "PATCH /api/v1/creative-briefs/{creative_brief_id}": (
+        api_pitching(WITH_PLANNER, 200),
+        {"insight": "Tết là về nhà"},
+    ),
+    "POST /api/v1/creative-briefs/{creative_brief_id}/ready": (
+        api_pitching(WITH_PLANNER, 200),
+        None,
+    ),
+    "GET /api/v1/ideas": (API_EVERYONE, None),
+    "POST /api/v1/ideas": (
+        api_on_own_brief(BRIEF_TEAM, 201),
+        {"brief_id": "{brief}", "title": "Mâm cơm", "description": "Phim ngắn"},
+    ),
+    "GET /api/v1/ideas/{idea_id}": (API_BRIEF_READ, None),
+    "PATCH /api/v1/ideas/{idea_id}": (api_pitching(CLIENT_CHANGERS, 200), {"title": "Mới"}),
+    "GET /api/v1/ideas/{idea_id}/reviews": (API_BRIEF_READ, None),
+    "PUT /api/v1/ideas/{idea_id}/review": (
+        api_pitching(BRIEF_TEAM, 200),
+        {"fit": 5, "creativity": 4, "feasibility": 3, "cost": 2},
+    ),
+    "POST /api/v1/ideas/{idea_id}/shortlist": (api_pitching(WITH_PLANNER, 409), None),
+    "DELETE /api/v1/ideas/{idea_id}/shortlist": (api_pitching(WITH_PLANNER, 409), None),
+    "GET /api/v1/proposals": (API_EVERYONE, None),
+    "POST /api/v1/proposals": (api_on_own_brief(CLIENT_CHANGERS, 409), {"brief_id": "{brief}"}),
+    "GET /api/v1/proposals/{proposal_id}": (API_MONEY_READ, None),
+    "GET /api/v1/proposals/{proposal_id}/versions": (API_MONEY_READ, None),
+    "POST /api/v1/proposals/{proposal_id}/versions": (api_pitching(CLIENT_CHANGERS, 409), None),
+    "POST /api/v1/proposals/{proposal_id}/approve": (api_pitching(CLIENT_CHANGERS, 409), {}),
+    "POST /api/v1/proposals/{proposal_id}/lose": (
+        api_pitching(CLIENT_CHANGERS, 200),
+        {"reason": "Giá"},
+    ),
+    "GET /api/v1/proposal-versions/{version_id}": (API_MONEY_READ, None),
+    "PATCH /api/v1/proposal-versions/{version_id}": (
+        api_pitching(CLIENT_CHANGERS, 200),
+        {"narrative": "Câu chuyện Tết"},
+    ),
+    "POST /api/v1/proposal-versions/{version_id}/send": (api_pitching(CLIENT_CHANGERS, 200), None),
+    "POST /api/v1/proposal-versions/{version_id}/request-approval": (
+        api_pitching(CLIENT_CHANGERS, 400),
+        None,
+    ),
+    "POST /api/v1/proposal-versions/{version_id}/approve-margin": (
+        api_pitching(["admin", "director"], 409),
+        {"note": "Khách chiến lược"},
+    ),
+    "POST /api/v1/proposal-versions/{version_id}/decline-margin": (
+        api_pitching(["admin", "director"], 409),
+        {"note": "Giảm chi phí"},
+    ),
+    "POST /api/v1/proposal-versions/{version_id}/lines": (api_pitching(CLIENT_CHANGERS, 201), LINE),
+    "PATCH /api/v1/estimate-lines/{line_id}": (api_pitching(CLIENT_CHANGERS, 200), {"quantity": 2}),
+    "DELETE /api/v1/estimate-lines/{line_id}": (api_pitching(CLIENT_CHANGERS, 204), None),
+    "GET /api/v1/proposal-versions/{version_id}/feedback": (API_MONEY_READ, None),
+    "POST /api/v1/proposal-versions/{version_id}/feedback": (
+        api_pitching(CLIENT_CHANGERS, 409),
+        {"text": "Giảm ngân sách KOL"},
+    ),
+    "GET /api/v1/pitches": (API_EVERYONE, None),
+    "POST /api/v1/pitches": (
+        api_on_own_brief(WITH_PLANNER, 201, money=True),
+        {
+            "proposal_id": "{proposal}",
+            "held_at": "2026-12-01T09:00:00+07:00",
+            "presenter_ids": ["{lan}"],
+        },
+    ),
+    "GET /api/v1/pitches/{pitch_id}": (API_MONEY_READ, None),
+    "PATCH /api/v1/pitches/{pitch_id}": (api_pitching(WITH_PLANNER, 200), {"location": "Hà Nội"}),
+}
 API_RECORDS = {
+    "{brief_id}": "brief",
+    "{attachment_id}": "attachment",
+    "{creative_brief_id}": "creative_brief",
+    "{idea_id}": "idea",
+    "{proposal_id}": "proposal",
+    "{version_id}": "version",
+    "{line_id}": "line",
+    "{pitch_id}": "pitch",
     "{stage_id}": "stage",
     "{lead_id}": "lead",
     "{opportunity_id}": "opportunity",
@@ -616,6 +894,8 @@ def _fill_body(body: dict, everyone, records) -> str:
         "stage": lambda: records["own"]["stage"],
         "spare": lambda: records["spare"],
         "won": lambda: records["won"],
+        "brief": lambda: records["own"]["brief"],
+        "proposal": lambda: records["own"]["proposal"],
     }
     for name, record in [*everyone.items(), *records_named.items()]:
         placeholder = f'"{{{name}}}"'
@@ -691,34 +971,88 @@ class Made(dict):
         return made
 
 
+class Side(dict):
+    """One side's records, made a group at a time on first use of one of the group's kinds: a
+    case reads one or two records, and the pitching group alone costs a proposal and a file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: list[tuple[tuple[str, ...], object]] = []
+
+    def add(self, kinds: tuple[str, ...], make) -> None:
+        self.groups.append((kinds, make))
+
+    def __missing__(self, kind: str):
+        for kinds, make in self.groups:
+            if kind in kinds:
+                self.update(make())
+                return self[kind]
+        raise KeyError(kind)
+
+
+CLIENT_KINDS = (
+    "opportunity", "plan", "play", "request", "term", "import", "client", "member",
+    "stakeholder", "interaction",
+)  # fmt: skip
+GROWTH_KINDS = ("stage", "lead", "handover")
+PITCHING_KINDS = (
+    "brief", "creative_brief", "attachment", "idea", "proposal", "version", "line", "pitch",
+)  # fmt: skip
+
+
 @pytest.fixture
 def records(everyone, team_a, team_b, minh):
     """One record of each kind on team A's side ("own") and on team B's ("other")."""
     lan = everyone["lan"]
 
-    def own() -> dict:
-        lan_token, _key = services.create_api_token(by=lan, name="lan")
-        return {
-            "user": lan,
-            "team": team_a,
-            "department": everyone["creative"].department,
-            "token": lan_token,
-            "service": AgencyService.objects.get(code="kol"),
-            **_client_records(owner=lan, member=everyone["hoa"], assignee=everyone["creative"]),
-            **_growth_records(stage=3, salesperson=everyone["sales"], kam=lan),
-        }
+    def own() -> Side:
+        side = Side()
+        side.add(
+            ("user", "team", "department"),
+            lambda: {"user": lan, "team": team_a, "department": everyone["creative"].department},
+        )
+        side.add(("token",), lambda: {"token": services.create_api_token(by=lan, name="lan")[0]})
+        side.add(("service",), lambda: {"service": AgencyService.objects.get(code="kol")})
+        side.add(
+            CLIENT_KINDS,
+            lambda: _client_records(
+                owner=lan, member=everyone["hoa"], assignee=everyone["creative"]
+            ),
+        )
+        side.add(
+            GROWTH_KINDS, lambda: _growth_records(stage=3, salesperson=everyone["sales"], kam=lan)
+        )
+        side.add(
+            PITCHING_KINDS,
+            lambda: _pitching_records(
+                client=side["client"], kam=lan, planner=everyone["planner"],
+                member=everyone["creative"],
+            ),
+        )  # fmt: skip
+        return side
 
-    def other() -> dict:
-        minh_token, _key = services.create_api_token(by=minh, name="minh")
-        return {
-            "user": minh,
-            "team": team_b,
-            "department": DepartmentFactory(code="finance", name="Tài chính"),
-            "token": minh_token,
-            "service": AgencyService.objects.get(code="research"),
-            **_client_records(owner=minh, member=everyone["director2"]),
-            **_growth_records(stage=2, salesperson=UserFactory(is_sales=True), kam=minh),
-        }
+    def other() -> Side:
+        side = Side()
+        side.add(("user", "team"), lambda: {"user": minh, "team": team_b})
+        side.add(
+            ("department",),
+            lambda: {"department": DepartmentFactory(code="finance", name="Tài chính")},
+        )
+        side.add(("token",), lambda: {"token": services.create_api_token(by=minh, name="minh")[0]})
+        side.add(("service",), lambda: {"service": AgencyService.objects.get(code="research")})
+        side.add(CLIENT_KINDS, lambda: _client_records(owner=minh, member=everyone["director2"]))
+        side.add(
+            GROWTH_KINDS,
+            lambda: _growth_records(stage=2, salesperson=UserFactory(is_sales=True), kam=minh),
+        )
+        side.add(
+            PITCHING_KINDS,
+            lambda: _pitching_records(
+                client=side["client"], kam=minh, planner=UserFactory(is_planner=True),
+                member=UserFactory(department=everyone["creative"].department),
+            ),
+        )  # fmt: skip
+        return side
 
     made = Made({"own": own, "other": other})
     made.makers |= {
@@ -780,6 +1114,34 @@ def _growth_records(*, stage: int, salesperson, kam) -> dict:
     }
 
 
+def _pitching_records(*, client, kam, planner, member) -> dict:
+    """A brief on the side's client, planned by `planner`, with `member` (a department's
+    creative) and the KAM on its team, a PDF attached, a shortlist of three, and a proposal
+    whose draft version has one line (a 20 % margin) and a pitch planned."""
+    brief = shortlisted_brief(client=client)
+    creative_brief = pitching.create_creative_brief(by=kam, brief=brief, planner=planner)
+    pitching.add_brief_member(by=kam, brief=brief, user=member)
+    # The KAM too, so that taking the side's user off the brief has someone to take off.
+    pitching.add_brief_member(by=kam, brief=brief, user=kam)
+    attachment = pitching.attach_file(by=kam, brief=brief, name="de-bai.pdf", content=b"%PDF-1.4\n")
+    proposal = pitching.create_proposal(by=kam, brief=brief)
+    version = proposal.versions.get()
+    line = price(version, by=kam, cost=800, price=1000)
+    pitch = pitching.schedule_pitch(
+        by=kam, proposal=proposal, held_at="2026-12-01T09:00+07:00", presenters=[kam]
+    )
+    return {
+        "brief": brief,
+        "creative_brief": creative_brief,
+        "attachment": attachment,
+        "idea": brief.ideas.filter(is_shortlisted=True).first(),
+        "proposal": proposal,
+        "version": version,
+        "line": line,
+        "pitch": pitch,
+    }
+
+
 def _client_for(role, everyone, client):
     if role != "anonymous":
         client.force_login(everyone[PERSONA_OF_ROLE[role]])
@@ -829,8 +1191,18 @@ def _api_path(operation: str, side, records) -> str:
     return path
 
 
-@pytest.mark.parametrize("auth", ["bearer", "session"])
-@pytest.mark.parametrize("operation,side,role", _cases(OPERATIONS))
+def _api_cases() -> list[tuple]:
+    """Every (operation, side, role) with a bearer token; with a session too for the KAM, which
+    proves each operation takes a session as well — who the caller is, not how they signed in,
+    is what the policy reads, so the other roles need not be asked twice."""
+    return [
+        (*case, auth)
+        for case in _cases(OPERATIONS)
+        for auth in (["bearer", "session"] if case[2] == "kam" else ["bearer"])
+    ]
+
+
+@pytest.mark.parametrize("operation,side,role,auth", _api_cases())
 def test_api_access(operation, side, role, auth, everyone, records, client):
     policy, body = OPERATIONS[operation]
     expected = policy[side][role] if side else policy[role]
@@ -851,4 +1223,5 @@ def test_api_access(operation, side, role, auth, everyone, records, client):
     assert response.status_code == expected, (
         f"{role} {operation} ({side}, {auth}): {response.content[:200]}"
     )
-    assert response["Content-Type"].startswith("application/json")
+    if not (operation.endswith("/file") and response.status_code == 200):  # a download
+        assert response["Content-Type"].startswith("application/json")

@@ -17,9 +17,12 @@ from kam.core.models import AuditEvent
 from kam.growth import services as growth
 from kam.growth.models import Handover
 from kam.people import services as people
+from kam.pitching import services as pitching
+from kam.pitching.models import CreativeBrief
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.growth.factories import LeadFactory, OpportunityFactory, stage
 from tests.growth.test_services import CHECKLIST as HANDOVER_CHECKLIST
+from tests.pitching.factories import BriefFactory, IdeaFactory, price, shortlisted_brief
 
 # Public functions of services modules that write no audit event, and why.
 NOT_AUDITED = {
@@ -44,6 +47,7 @@ NOT_AUDITED = {
 COMPOSITE = {
     "kam.growth.services.convert_lead": "the prospect, its contact and the opportunity",
     "kam.growth.services.accept_handover": "the client's new owner and its account team",
+    "kam.pitching.services.create_proposal": "its first version",
 }
 
 
@@ -306,7 +310,237 @@ AUDITED |= {
         lambda a: growth.accept_handover(by=a["lan"], handover=_handover(a)),
         "handover.accepted",
     ),
+    "kam.pitching.services.create_brief": (
+        lambda a: pitching.create_brief(
+            by=a["lan"], client=_client(a), title="Tết", objectives="Bán"
+        ),
+        "brief.created",
+    ),
+    "kam.pitching.services.update_brief": (
+        lambda a: pitching.update_brief(by=a["lan"], brief=_brief(a), title="Tết 2027"),
+        "brief.updated",
+    ),
+    "kam.pitching.services.propose_budget": (
+        lambda a: pitching.propose_budget(by=a["lan"], brief=_brief(a), amount=2, rationale="Vì"),
+        "brief.budget_proposed",
+    ),
+    "kam.pitching.services.set_review_weights": (
+        lambda a: pitching.set_review_weights(by=a["lan"], brief=_brief(a), weight_cost=50),
+        "brief.weights_changed",
+    ),
+    "kam.pitching.services.cancel_brief": (
+        lambda a: pitching.cancel_brief(by=a["lan"], brief=_brief(a), reason="Khách hoãn"),
+        "brief.cancelled",
+    ),
+    "kam.pitching.services.add_brief_member": (
+        lambda a: pitching.add_brief_member(by=a["lan"], brief=_brief(a), user=a["creative"]).brief,
+        "brief.member_added",
+    ),
+    "kam.pitching.services.remove_brief_member": (
+        lambda a: _removed_member(a),
+        "brief.member_removed",
+    ),
+    "kam.pitching.services.attach_file": (
+        lambda a: pitching.attach_file(
+            by=a["lan"], brief=_brief(a), name="a.pdf", content=PDF
+        ).brief,
+        "brief.file_attached",
+    ),
+    "kam.pitching.services.remove_attachment": (
+        lambda a: _removed_attachment(a),
+        "brief.file_removed",
+    ),
+    "kam.pitching.services.create_creative_brief": (
+        lambda a: pitching.create_creative_brief(
+            by=a["lan"], brief=_brief(a), planner=a["planner"]
+        ),
+        "creative_brief.created",
+    ),
+    "kam.pitching.services.update_creative_brief": (
+        lambda a: pitching.update_creative_brief(
+            by=a["planner"], creative=_creative(a), insight="Về nhà"
+        ),
+        "creative_brief.updated",
+    ),
+    "kam.pitching.services.mark_creative_brief_ready": (
+        lambda a: pitching.mark_creative_brief_ready(by=a["planner"], creative=_creative(a)),
+        "creative_brief.ready",
+    ),
+    "kam.pitching.services.add_idea": (
+        lambda a: pitching.add_idea(
+            by=a["lan"], brief=_brief(a), title="Mâm cơm", description="Phim"
+        ),
+        "idea.created",
+    ),
+    "kam.pitching.services.update_idea": (
+        lambda a: pitching.update_idea(by=a["lan"], idea=_idea(a), title="Mâm cơm Tết"),
+        "idea.updated",
+    ),
+    "kam.pitching.services.review_idea": (
+        lambda a: pitching.review_idea(
+            by=a["lan"], idea=_idea(a), fit=5, creativity=4, feasibility=3, cost=2
+        ).idea,
+        "idea.reviewed",
+    ),
+    "kam.pitching.services.shortlist_idea": (
+        lambda a: pitching.shortlist_idea(by=a["lan"], idea=_idea(a)),
+        "idea.shortlisted",
+    ),
+    "kam.pitching.services.drop_from_shortlist": (
+        lambda a: pitching.drop_from_shortlist(by=a["lan"], idea=_idea(a, is_shortlisted=True)),
+        "idea.unshortlisted",
+    ),
+    "kam.pitching.services.create_proposal": (
+        lambda a: pitching.create_proposal(by=a["lan"], brief=shortlisted_brief(client=_client(a))),
+        "proposal.created",
+    ),
+    "kam.pitching.services.update_version": (
+        lambda a: pitching.update_version(by=a["lan"], version=_version(a), narrative="Câu chuyện"),
+        "version.updated",
+    ),
+    "kam.pitching.services.add_estimate_line": (
+        lambda a: pitching.add_estimate_line(by=a["lan"], version=_version(a), **LINE).version,
+        "version.line_added",
+    ),
+    "kam.pitching.services.update_estimate_line": (
+        lambda a: pitching.update_estimate_line(by=a["lan"], line=_line(a), quantity=2).version,
+        "version.line_changed",
+    ),
+    "kam.pitching.services.remove_estimate_line": (
+        lambda a: _removed_line(a),
+        "version.line_removed",
+    ),
+    "kam.pitching.services.request_margin_approval": (
+        lambda a: pitching.request_margin_approval(by=a["lan"], version=_version(a, cost=900)),
+        "version.approval_requested",
+    ),
+    "kam.pitching.services.approve_margin": (
+        lambda a: pitching.approve_margin(
+            by=a["director"], version=_awaiting(a), note="Chiến lược"
+        ),
+        "version.margin_approved",
+    ),
+    "kam.pitching.services.decline_margin": (
+        lambda a: pitching.decline_margin(
+            by=a["director"], version=_awaiting(a), note="Giảm chi phí"
+        ),
+        "version.margin_declined",
+    ),
+    "kam.pitching.services.send_version": (
+        lambda a: pitching.send_version(by=a["lan"], version=_version(a, cost=500)),
+        "version.sent",
+    ),
+    "kam.pitching.services.revise_proposal": (
+        lambda a: pitching.revise_proposal(by=a["lan"], proposal=_sent(a).proposal),
+        "version.created",
+    ),
+    "kam.pitching.services.record_feedback": (
+        lambda a: pitching.record_feedback(by=a["lan"], version=_sent(a), text="Giảm KOL").version,
+        "version.feedback",
+    ),
+    "kam.pitching.services.schedule_pitch": (
+        lambda a: pitching.schedule_pitch(
+            by=a["lan"], proposal=_version(a).proposal, held_at=timezone.now(),
+            presenters=[a["lan"]],
+        ),
+        "pitch.created",
+    ),
+    "kam.pitching.services.update_pitch": (
+        lambda a: pitching.update_pitch(by=a["lan"], pitch=_pitch(a), outcome="positive"),
+        "pitch.updated",
+    ),
+    "kam.pitching.services.approve_proposal": (
+        lambda a: pitching.approve_proposal(by=a["lan"], proposal=_sent(a).proposal),
+        "proposal.approved",
+    ),
+    "kam.pitching.services.lose_proposal": (
+        lambda a: pitching.lose_proposal(by=a["lan"], proposal=_version(a).proposal, reason="Giá"),
+        "proposal.lost",
+    ),
 }  # fmt: skip
+
+
+PDF = b"%PDF-1.4\n"
+LINE = {
+    "kind": "production", "description": "TVC", "quantity": 1,
+    "unit_cost_amount": 800, "unit_price_amount": 1000,
+}  # fmt: skip
+
+
+def _brief(actors):
+    return BriefFactory(client=_client(actors))
+
+
+def _removed_member(actors):
+    brief = _brief(actors)
+    brief.members.create(user=actors["creative"])
+    pitching.remove_brief_member(by=actors["lan"], brief=brief, user=actors["creative"])
+    return brief
+
+
+def _removed_attachment(actors):
+    attachment = pitching.attach_file(
+        by=actors["lan"], brief=_brief(actors), name="a.pdf", content=PDF
+    )
+    AuditEvent.objects.all().delete()
+    pitching.remove_attachment(by=actors["lan"], attachment=attachment)
+    return attachment.brief
+
+
+def _creative(actors):
+    brief = _brief(actors)
+    return CreativeBrief.objects.create(
+        brief=brief, planner=actors["planner"], problem="Bán Tết", assigned_by=actors["lan"]
+    )
+
+
+def _idea(actors, **fields):
+    return IdeaFactory(brief=_brief(actors), **fields)
+
+
+def _version(actors, cost=None):
+    proposal = pitching.create_proposal(
+        by=actors["lan"], brief=shortlisted_brief(client=_client(actors))
+    )
+    version = proposal.versions.get()
+    if cost is not None:
+        price(version, by=actors["lan"], cost=cost, price=1000)
+    AuditEvent.objects.all().delete()
+    return version
+
+
+def _line(actors):
+    version = _version(actors)
+    line = pitching.add_estimate_line(by=actors["lan"], version=version, **LINE)
+    AuditEvent.objects.all().delete()
+    return line
+
+
+def _removed_line(actors):
+    line = _line(actors)
+    pitching.remove_estimate_line(by=actors["lan"], line=line)
+    return line.version
+
+
+def _awaiting(actors):
+    version = pitching.request_margin_approval(by=actors["lan"], version=_version(actors, cost=900))
+    AuditEvent.objects.all().delete()
+    return version
+
+
+def _sent(actors):
+    version = pitching.send_version(by=actors["lan"], version=_version(actors, cost=500))
+    AuditEvent.objects.all().delete()
+    return version
+
+
+def _pitch(actors):
+    pitch = pitching.schedule_pitch(
+        by=actors["lan"], proposal=_version(actors).proposal, held_at=timezone.now(),
+        presenters=[actors["lan"]],
+    )  # fmt: skip
+    AuditEvent.objects.all().delete()
+    return pitch
 
 
 def _lead(actors, status="new"):
@@ -394,6 +628,25 @@ NO_CHANGE = {
     "update_handover": lambda a: growth.update_handover(
         by=a["sales"], handover=_handover(a), risks=HANDOVER_CHECKLIST["risks"]
     ),
+    "update_brief": lambda a: pitching.update_brief(
+        by=a["lan"], brief=_brief(a), objectives=BriefFactory.objectives
+    ),
+    "set_review_weights": lambda a: pitching.set_review_weights(
+        by=a["lan"], brief=_brief(a), weight_fit=35
+    ),
+    "update_creative_brief": lambda a: pitching.update_creative_brief(
+        by=a["planner"], creative=_creative(a), problem="Bán Tết"
+    ),
+    "update_idea": lambda a: pitching.update_idea(
+        by=a["lan"], idea=_idea(a, title="Mâm cơm"), title="Mâm cơm"
+    ),
+    "update_version": lambda a: pitching.update_version(
+        by=a["lan"], version=_version(a), narrative=""
+    ),
+    "update_estimate_line": lambda a: pitching.update_estimate_line(
+        by=a["lan"], line=_line(a), quantity=1
+    ),
+    "update_pitch": lambda a: pitching.update_pitch(by=a["lan"], pitch=_pitch(a), location=""),
 }
 
 

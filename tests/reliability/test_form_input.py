@@ -5,11 +5,14 @@ refused before any form sees them: test_bad_input.)"""
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from kam.growth.models import Stage
+from kam.pitching import services as pitching
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.growth.factories import LeadFactory, OpportunityFactory
+from tests.pitching.factories import BriefFactory, IdeaFactory, open_proposal, price
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = {
@@ -81,6 +84,24 @@ FORM_PAGES = [
      {"to_kam": "{director}", "stakeholders_introduced": "on", "commercial_terms": "Phí",
       "promises_made": "Không", "risks": "Không", "documents": "Thư mục",
       "context_note": "Bối cảnh"}),
+    ("pitching:brief_create", "lan", None,
+     {"client": "{sua_viet}", "title": "Tết", "objectives": "Bán", "received_on": "2026-11-20",
+      "budget_min_amount": "0", "budget_max_amount": "0"}),
+    ("pitching:brief_edit", "lan", "brief",
+     {"client": "{sua_viet}", "title": "Tết", "objectives": "Bán", "received_on": "2026-11-20",
+      "budget_min_amount": "0", "budget_max_amount": "0"}),
+    ("pitching:creative_brief_edit", "planner", "creative_brief",
+     {"planner": "{planner}", "problem": "Bán Tết"}),
+    ("pitching:idea_edit", "lan", "idea", {"title": "Mâm cơm", "description": "Phim ngắn",
+                                           "rough_cost_amount": "1000"}),
+    ("pitching:version_edit", "lan", "draft_version",
+     {"narrative": "Tết", "agency_fee_percent": "10", "vat_percent": "8", "ideas": "{ideas}"}),
+    ("pitching:line_edit", "lan", "estimate_line",
+     {"kind": "vendor", "description": "Địa điểm", "quantity": "1", "unit_cost_amount": "8",
+      "unit_price_amount": "10"}),
+    ("pitching:pitch_edit", "lan", "pitch",
+     {"held_at": "2026-11-20T09:00", "location": "Hà Nội", "presenters": "{lan}",
+      "outcome": "pending"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -142,6 +163,52 @@ def upsell(sua_viet):
     return OpportunityFactory(client=sua_viet)
 
 
+@pytest.fixture
+def brief(sua_viet):
+    return BriefFactory(client=sua_viet)
+
+
+@pytest.fixture
+def creative_brief(brief, lan, planner):
+    return pitching.create_creative_brief(by=lan, brief=brief, planner=planner)
+
+
+@pytest.fixture
+def idea(brief):
+    return IdeaFactory(brief=brief)
+
+
+@pytest.fixture
+def draft_version(sua_viet, lan):
+    return open_proposal(by=lan, client=sua_viet).versions.get()
+
+
+@pytest.fixture
+def estimate_line(draft_version, lan):
+    return price(draft_version, by=lan, cost=8, price=10)
+
+
+@pytest.fixture
+def pitch(draft_version, lan):
+    return pitching.schedule_pitch(
+        by=lan, proposal=draft_version.proposal, held_at=timezone.now(), presenters=[lan]
+    )
+
+
+def _value(value: str, everyone, request) -> str | list[str]:
+    """A placeholder of the valid data: a persona's id, a record's, or a version's ideas."""
+    if value == "{ideas}":
+        return [
+            str(pk)
+            for pk in request.getfixturevalue("draft_version").ideas.values_list("pk", flat=True)
+        ]
+    if value.startswith("{") and value[1:-1] in everyone:
+        return str(everyone[value[1:-1]].pk)
+    if value.startswith("{"):
+        return str(request.getfixturevalue(value[1:-1]).pk)
+    return value
+
+
 def text_fields_of(page) -> list[str]:
     """The text fields of the forms a page shows (the profile page shows several)."""
     names = []
@@ -174,10 +241,7 @@ def test_every_text_field_takes_hostile_text_safely(
     page = (
         client.get(url) if route != "people:token_create" else client.get(reverse("people:profile"))
     )
-    base = {
-        key: str(everyone[value[1:-1]].pk) if value in ("{director}", "{lan}") else value
-        for key, value in data.items()
-    }
+    base = {key: _value(value, everyone, request) for key, value in data.items()}
     fields = [name for name in text_fields_of(page) if name in base]
     assert fields, f"no text field found on {route}"
     for field in fields:

@@ -17,8 +17,8 @@ from kam.clients.models import (
     SpecialTerm,
     Stakeholder,
 )
-from kam.clients.permissions import can_give_client_away
-from kam.core import vietnam
+from kam.clients.permissions import can_approve_terms_of, can_give_client_away
+from kam.core import access, vietnam
 from kam.core.forms import ServiceModelForm
 from kam.people import queries as people_queries
 
@@ -52,6 +52,12 @@ class ClientForm(ServiceModelForm):
         if not can_give_client_away(viewer, client):
             self.fields["owner"].disabled = True
             self.fields["owner"].initial = client.owner if client.pk else viewer
+        self.fields["margin_floor_percent"].help_text = _(
+            "Under this margin a proposal needs a Director's approval; "
+            "empty: the agency's %(floor)s%%."
+        ) % {"floor": settings.KAM_MARGIN_FLOOR_PERCENT}
+        if not _sets_margin_floor(viewer, client):
+            self.fields["margin_floor_percent"].disabled = True
         # The confirmation is offered once the entered code's check digit has been questioned.
         code = vietnam.normalise_tax_code(self.data.get("tax_code", "")) if self.is_bound else ""
         if (
@@ -64,9 +70,16 @@ class ClientForm(ServiceModelForm):
     def service_data(self) -> dict:
         """The cleaned fields a service takes; an unchanged owner is left out."""
         data = dict(self.cleaned_data)
-        if self.fields["owner"].disabled:
-            data.pop("owner")
+        for name in ("owner", "margin_floor_percent"):
+            if self.fields[name].disabled:
+                data.pop(name)
         return data
+
+
+def _sets_margin_floor(viewer, client: Client) -> bool:
+    if client.pk is None:
+        return access.is_admin(viewer) or access.is_director(viewer)
+    return can_approve_terms_of(viewer, client)
 
 
 class TeamMemberForm(forms.ModelForm):

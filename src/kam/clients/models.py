@@ -76,6 +76,10 @@ class Client(Searchable):
         verbose_name=_("parent company"),
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
+    # Under this margin a proposal needs a Director's approval to be sent (None: the default).
+    margin_floor_percent = models.PositiveSmallIntegerField(
+        _("margin floor (%)"), null=True, blank=True
+    )
     search_fields = ("legal_name", "short_name", "tax_code")
     search_text = models.CharField(max_length=400, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -94,6 +98,11 @@ class Client(Searchable):
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="clients_client_not_its_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=Q(margin_floor_percent__lte=100) | Q(margin_floor_percent__isnull=True),
+                name="clients_client_margin_floor_percentage",
+                violation_error_message=_("A percentage is from 0 to 100."),
             ),
         ]
         indexes = [models.Index(fields=["owner", "tier"]), models.Index(fields=["status"])]

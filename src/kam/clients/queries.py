@@ -64,6 +64,22 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     return Client.objects.filter(scope)
 
 
+def clients_changeable_by(user: User) -> QuerySet[Client]:
+    """The clients `can_change_client` lets the user change, as one query: their own, those
+    whose account team they are on as a KAM or executive, those their team owns (Director)."""
+    if not access.is_signed_in(user):
+        return Client.objects.none()
+    if access.is_admin(user):
+        return Client.objects.all()
+    scope = Q(owner=user)
+    if access.is_kam(user):
+        kam_side = ClientTeamMember.objects.filter(user=user, role__in=["kam", "executive"])
+        scope |= Q(pk__in=kam_side.values("client_id"))
+    if access.is_director(user):
+        scope |= Q(owner__team__leader=user)
+    return Client.objects.filter(scope)
+
+
 def of_visible_clients(records: QuerySet, user: User) -> QuerySet:
     """The records (of a model with a `client`) whose client the user sees. For those who see
     every client there is no filter at all: "client in (every client)" would lead the database

@@ -1,9 +1,13 @@
 """Facts about the HTTP request that several apps need."""
 
 import ipaddress
+import re
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from kam.core.search import fold
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -23,3 +27,16 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def attachment_disposition(filename: str) -> str:
+    """The Content-Disposition of a download named `filename` (Vietnamese welcome): the real
+    name as `filename*` (RFC 6266, UTF-8), and a plain ASCII one for clients that read only
+    `filename` — "Đề xuất Tết.pdf" falls back to "de-xuat-tet.pdf"."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    ascii_stem = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") or "download"
+    ascii_extension = re.sub(r"[^a-z0-9]+", "", fold(extension))
+    fallback = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

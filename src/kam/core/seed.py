@@ -43,6 +43,9 @@ class Volumes:
     interactions: int
     history_days: int
     opportunities: int
+    briefs: int
+    ideas: int
+    proposals: int
 
 
 # "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
@@ -51,10 +54,14 @@ SCALES: dict[str, Volumes | None] = {
     "medium": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=20_000,
         interactions=200_000, history_days=365, opportunities=6_000,
+        briefs=2_400, ideas=10_000, proposals=2_000,
     ),
     "large": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
         interactions=1_000_000, history_days=3 * 365, opportunities=30_000,
+        # A proposal answers one brief: the briefs outnumber the proposals, by those still
+        # received, with a Planner or cancelled.
+        briefs=12_000, ideas=50_000, proposals=10_000,
     ),
 }  # fmt: skip
 

@@ -3,16 +3,22 @@ their name), bounded in size, rows and columns, and parsed without trusting thei
 never hand Excel a cell it would run as a formula."""
 
 import csv
+import datetime
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from kam.core.errors import DomainError
 
@@ -22,6 +28,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMNS = 40
 # An XLSX is a zip: its unpacked size is bounded too, so a small zip bomb is refused unopened.
 MAX_UNPACKED_FACTOR = 20
+# Number formats are codes, not text: Excel shows "#,##0" with the reader's own separators
+# (1.234.567 in a Vietnamese Excel), and dates as Vietnamese write them.
+WHOLE_NUMBER_FORMAT = "#,##0"
+DECIMAL_NUMBER_FORMAT = "#,##0.00"
+PERCENT_NUMBER_FORMAT = "0.0"
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 
 
 @dataclass
@@ -55,6 +68,66 @@ def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell of `sheet_xlsx` with its own look: a number format, bold."""
+
+    value: object
+    number_format: str = ""
+    bold: bool = False
+
+
+def bold(values: Iterable) -> list[Styled]:
+    """A row of bold cells: a table's header, a total."""
+    return [Styled(value, bold=True) for value in values]
+
+
+def sheet_xlsx(rows: Iterable[Sequence], *, title: str, column_widths: Sequence[int] = ()) -> bytes:
+    """A one-sheet workbook of mixed rows (a heading block, a table, its totals), where
+    `xlsx_bytes` writes one plain table: text is escaped against formulas, numbers stay numbers
+    (whole ones exact, with thousands separators), dates are dates; a `Styled` cell chooses its
+    own format or is bold."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, width in enumerate(column_widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in rows:
+        sheet.append([_written_cell(sheet, value) for value in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+_BOLD = Font(bold=True)
+
+
+def _written_cell(sheet, value) -> WriteOnlyCell:
+    style = value if isinstance(value, Styled) else Styled(value)
+    value, number_format = style.value, style.number_format
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)  # exact in the file, where a float would round beyond 15 digits
+    if isinstance(value, bool) or value is None:
+        pass
+    elif isinstance(value, int):
+        number_format = number_format or WHOLE_NUMBER_FORMAT
+    elif isinstance(value, float | Decimal):
+        number_format = number_format or DECIMAL_NUMBER_FORMAT
+    elif isinstance(value, datetime.datetime):
+        # Spreadsheets have no time zones: the time as read where kam runs.
+        value = timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
+        number_format = number_format or DATETIME_FORMAT
+    elif isinstance(value, datetime.date):
+        number_format = number_format or DATE_FORMAT
+    else:
+        value = safe_cell(str(value))
+    cell = WriteOnlyCell(sheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if style.bold:
+        cell.font = _BOLD
+    return cell
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:

@@ -1,10 +1,12 @@
 """Clients and their account teams, and contacts (stakeholders)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Strict
 
 from kam.clients import queries, services
 from kam.clients.api.common import (
@@ -45,6 +47,7 @@ class ClientOut(Schema):
     owner: PersonRef
     parent: ClientRef | None
     address: str
+    margin_floor_percent: int | None
     last_contact_at: datetime | None = None
     is_quiet: bool = False
     created_at: datetime
@@ -81,6 +84,9 @@ class ClientPatch(Schema):
     owner_id: BodyId | None = None
     parent_id: BodyId | None = None
     address: str | None = Field(None, max_length=500)
+    margin_floor_percent: Annotated[int, Strict()] | None = Field(
+        None, ge=0, le=100, description="the client's own floor; null: the agency's default"
+    )
 
 
 class ClientIn(ClientPatch):

@@ -5,7 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.clients.models import Client, ClientTeamMember, Stakeholder
-from kam.clients.permissions import can_change_client, can_create_client, can_give_client_away
+from kam.clients.permissions import (
+    can_approve_terms_of,
+    can_change_client,
+    can_create_client,
+    can_give_client_away,
+)
 from kam.core import access, vietnam
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, require
@@ -34,6 +39,7 @@ CLIENT_FIELDS = [
     "owner",
     "parent",
     "address",
+    "margin_floor_percent",
 ]
 STAKEHOLDER_FIELDS = [
     "full_name",
@@ -62,6 +68,7 @@ def create_client(
     if owner != by and not can_give_client_away(by):
         raise DomainError(_("Only a Director gives a client to another KAM."), field="owner")
     client = Client(owner=owner)
+    _check_margin_floor(by, client, fields)
     _set_client_fields(client, fields, accept_unusual_tax_code)
     _check_owner(owner)
     validated_save(client, field="tax_code", message=TAX_CODE_TAKEN)
@@ -106,6 +113,7 @@ def update_client(
         _check_owner(fields["owner"])
     if fields.get("parent") is not None:
         _check_parent(client, fields["parent"])
+    _check_margin_floor(by, client, fields)
     before = snapshot(client, CLIENT_FIELDS)
     _set_client_fields(client, fields, accept_unusual_tax_code)
     validated_save(client, field="tax_code", message=TAX_CODE_TAKEN, update_fields=fields)
@@ -117,6 +125,21 @@ def update_client(
         after=snapshot(client, CLIENT_FIELDS),
     )
     return client
+
+
+def _check_margin_floor(by: User, client: Client, fields: dict) -> None:
+    """The margin under which a proposal needs a Director's approval is not the KAM's to lower:
+    it is set by the Director who approves the exceptions (or an admin)."""
+    if "margin_floor_percent" not in fields:
+        return
+    floor = fields["margin_floor_percent"]
+    if floor is not None and not 0 <= floor <= 100:
+        raise DomainError(_("A percentage is from 0 to 100."), field="margin_floor_percent")
+    if floor != client.margin_floor_percent and not can_approve_terms_of(by, client):
+        raise DomainError(
+            _("The margin floor is set by the Director of the client's KAM."),
+            field="margin_floor_percent",
+        )
 
 
 def _set_client_fields(client: Client, fields: dict, accept_unusual_tax_code: bool) -> None:
