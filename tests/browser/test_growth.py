@@ -115,6 +115,9 @@ def test_the_board_moves_a_card_by_dragging_and_by_keyboard(page: Page, sign_in,
     sua_viet = ClientFactory(owner=lan, legal_name="Sữa Việt")
     dragged = OpportunityFactory(client=sua_viet, title="Kéo thả")
     keyed = OpportunityFactory(client=sua_viet, title="Bàn phím")
+    # Tall enough for the columns to be on screen whole: a drag that has to scroll the page
+    # half-way drops what is under the pointer by then, not the card it picked up.
+    page.set_viewport_size({"width": 1280, "height": 1100})
     sign_in(lan)
     page.get_by_test_id("language-en").click()
     page.goto(url("/pipeline/board/"))
