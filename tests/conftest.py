@@ -7,8 +7,10 @@ import shutil
 import tempfile
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
+from kam.people.models import Department, Team, User
 from tests.people.factories import DepartmentFactory, TeamFactory, UserFactory
 
 PASSWORD = "correct horse battery"
@@ -33,73 +35,120 @@ def pytest_configure(config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The personas' own fields, by username: their fixtures below, and `make_everyone` for data
+# made once for a whole module, make them from this one table.
+PERSONAS = {
+    "admin": {"full_name": "Phạm Quốc Anh", "is_superuser": True, "is_staff": True},
+    "director": {"full_name": "Trần Minh Đức", "is_director": True},
+    "lan": {"full_name": "Nguyễn Thị Lan", "is_kam": True},
+    "hoa": {"full_name": "Lê Thu Hoa", "is_kam": True},
+    "director2": {"full_name": "Võ Thanh Hải", "is_director": True},
+    "minh": {"full_name": "Đặng Văn Minh", "is_kam": True},
+    "sales": {"full_name": "Bùi Ngọc Sơn", "is_sales": True},
+    "planner": {"full_name": "Phan Thảo Vy", "is_planner": True},
+    "creative": {"full_name": "Hoàng Gia Bảo"},
+    "finance": {"full_name": "Đỗ Thị Hằng", "is_finance": True},
+}
+
+
+def persona(username: str, **fields) -> User:
+    """The persona `username` from `PERSONAS`, with `fields` such as a team."""
+    return UserFactory(username=username, **PERSONAS[username], **fields)
+
+
+def team_led_by(director: User) -> Team:
+    """Team A is the first director's, team B the second's."""
+    return TeamFactory(
+        name={"director": "Nhóm A", "director2": "Nhóm B"}[director.username], leader=director
+    )
+
+
+def make_creative_department() -> Department:
+    return DepartmentFactory(code="creative", name="Sáng tạo", name_en="Creative")
+
+
+def make_everyone() -> dict[str, User]:
+    """Every persona at once, by name, with their teams and department, as the fixtures make
+    them (for data made once for a whole module; tests otherwise ask for `everyone`)."""
+    director, director2 = persona("director"), persona("director2")
+    team_a, team_b = team_led_by(director), team_led_by(director2)
+    return {
+        "admin": persona("admin"),
+        "director": director,
+        "lan": persona("lan", team=team_a),
+        "hoa": persona("hoa", team=team_a),
+        "director2": director2,
+        "minh": persona("minh", team=team_b),
+        "sales": persona("sales"),
+        "planner": persona("planner"),
+        "creative": persona("creative", department=make_creative_department()),
+        "finance": persona("finance"),
+    }
+
+
 @pytest.fixture
 def director(db):
-    return UserFactory(username="director", full_name="Trần Minh Đức", is_director=True)
+    return persona("director")
 
 
 @pytest.fixture
 def director2(db):
-    return UserFactory(username="director2", full_name="Võ Thanh Hải", is_director=True)
+    return persona("director2")
 
 
 @pytest.fixture
 def team_a(director):
-    return TeamFactory(name="Nhóm A", leader=director)
+    return team_led_by(director)
 
 
 @pytest.fixture
 def team_b(director2):
-    return TeamFactory(name="Nhóm B", leader=director2)
+    return team_led_by(director2)
 
 
 @pytest.fixture
 def lan(team_a):
-    return UserFactory(username="lan", full_name="Nguyễn Thị Lan", is_kam=True, team=team_a)
+    return persona("lan", team=team_a)
 
 
 @pytest.fixture
 def hoa(team_a):
-    return UserFactory(username="hoa", full_name="Lê Thu Hoa", is_kam=True, team=team_a)
+    return persona("hoa", team=team_a)
 
 
 @pytest.fixture
 def minh(team_b):
-    return UserFactory(username="minh", full_name="Đặng Văn Minh", is_kam=True, team=team_b)
+    return persona("minh", team=team_b)
 
 
 @pytest.fixture
 def sales(db):
-    return UserFactory(username="sales", full_name="Bùi Ngọc Sơn", is_sales=True)
+    return persona("sales")
 
 
 @pytest.fixture
 def planner(db):
-    return UserFactory(username="planner", full_name="Phan Thảo Vy", is_planner=True)
+    return persona("planner")
 
 
 @pytest.fixture
 def creative_department(db):
-    return DepartmentFactory(code="creative", name="Sáng tạo", name_en="Creative")
+    return make_creative_department()
 
 
 @pytest.fixture
 def creative(creative_department):
-    return UserFactory(
-        username="creative", full_name="Hoàng Gia Bảo", department=creative_department
-    )
+    return persona("creative", department=creative_department)
 
 
 @pytest.fixture
 def finance(db):
-    return UserFactory(username="finance", full_name="Đỗ Thị Hằng", is_finance=True)
+    return persona("finance")
 
 
 @pytest.fixture
 def admin(db):
-    return UserFactory(
-        username="admin", full_name="Phạm Quốc Anh", is_superuser=True, is_staff=True
-    )
+    return persona("admin")
 
 
 @pytest.fixture
@@ -117,6 +166,17 @@ def everyone(admin, director, lan, hoa, director2, minh, sales, planner, creativ
         "creative": creative,
         "finance": finance,
     }
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, for data made once for all its tests (as Django's
+    `setUpTestData`): each test's own transaction becomes a savepoint inside it, so what a test
+    writes is still undone after it, and the module's data is rolled back after its last test.
+    A module-scoped fixture that makes data asks for `module_db`; its tests ask for `db`."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from ninja.security import django_auth
 
 from kam.clients.api import router as clients_router
 from kam.core.api import JsonObjectParser, install_error_handlers
+from kam.delivery.api import router as delivery_router
 from kam.growth.api import router as growth_router
 from kam.people.api import BearerAuth
 from kam.people.api import router as people_router
@@ -33,3 +34,4 @@ api.add_router("", people_router)
 api.add_router("", clients_router)
 api.add_router("", growth_router)
 api.add_router("", pitching_router)
+api.add_router("", delivery_router)

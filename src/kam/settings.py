@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kam.clients",
     "kam.growth",
     "kam.pitching",
+    "kam.delivery",
 ]
 
 MIDDLEWARE = [

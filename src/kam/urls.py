@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kam.clients.urls")),
     path("", include("kam.growth.urls")),
     path("", include("kam.pitching.urls")),
+    path("", include("kam.delivery.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through kam's own throttled sign-in page.
     path("admin/login/", RedirectView.as_view(pattern_name="people:login", query_string=True)),

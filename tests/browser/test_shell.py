@@ -11,7 +11,9 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-NAV_PATHS = ["/", "/teams/", "/people/", "/departments/"]
+NAV_PATHS = ["/", "/clients/", "/briefs/", "/projects/", "/tasks/"]
+# The organisation's settings sit in one menu of the bar, opened on demand.
+ORGANISATION_PATHS = ["/teams/", "/people/", "/departments/", "/services/"]
 
 
 def nav_link(page: Page, path: str):
@@ -33,6 +35,10 @@ def test_a_kam_signs_in_and_sees_the_shell_with_her_name_and_the_navigation(
     for path in NAV_PATHS:
         expect(nav_link(page, path)).to_be_visible()
     expect(nav_link(page, "/")).to_have_attribute("aria-current", "page")
+    expect(nav_link(page, "/teams/")).to_be_hidden()
+    page.locator("#nav-items .nav-group summary").click()
+    for path in ORGANISATION_PATHS:
+        expect(nav_link(page, path)).to_be_visible()
     expect(sign_out_button(page)).to_be_visible()
     # On a desktop the menu is laid out open and its toggle is not shown.
     expect(page.locator(".menu-toggle")).to_be_hidden()
@@ -187,7 +193,7 @@ def test_the_pages_of_the_shell_load_without_console_errors_or_csp_violations(
     )
 
     sign_in(admin)
-    for path in [*NAV_PATHS, "/me/"]:
+    for path in [*NAV_PATHS, *ORGANISATION_PATHS, "/me/"]:
         page.goto(url(path), wait_until="networkidle")
         expect(page.locator("#nav-items")).to_be_visible()
         # htmx came from /static/ and ran; the policy blocked nothing; Pico styles the page.
@@ -232,6 +238,7 @@ def test_going_back_to_a_search_shows_the_whole_people_page(page: Page, sign_in,
     with page.expect_response(lambda response: "q=" in response.url):
         page.locator("#people-search").press_sequentially("Thị Lan")
     expect(page.locator("tbody#user-rows tr")).to_have_count(1)
+    page.locator("#nav-items .nav-group summary").click()
     nav_link(page, "/teams/").click()
     expect(page).to_have_url(url("/teams/"))
 

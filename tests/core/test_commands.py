@@ -32,7 +32,7 @@ def empty_the_database() -> None:
     )
     # Later apps and models point at earlier ones: delete from the last one back, keeping the
     # service catalogue and the pipeline's stages, which come with the migrations.
-    for label in ("pitching", "growth", "clients"):
+    for label in ("delivery", "pitching", "growth", "clients"):
         for model in reversed(list(apps.get_app_config(label).get_models())):
             if model not in (AgencyService, Stage):
                 model.objects.all().delete()

@@ -60,6 +60,16 @@ def test_the_shell_navigation_marks_the_current_page(login, admin):
     assert f'href="{reverse("people:team_list")}" aria-current="page"' in page
 
 
+def test_the_organisations_settings_sit_in_one_menu_marked_current_on_its_pages(login, admin):
+    page = login(admin).get(reverse("people:team_list")).content.decode()
+    menu = page.split('<details class="dropdown nav-group">', 1)[1].split("</details>", 1)[0]
+    assert '<summary aria-current="true">' in menu
+    for name in ("people:team_list", "people:user_list", "people:department_list"):
+        assert f'href="{reverse(name)}"' in menu
+    assert f'href="{reverse("clients:service_list")}"' in menu
+    assert f'href="{reverse("clients:client_list")}"' not in menu
+
+
 def test_the_admin_site_does_not_offer_djangos_groups(login, admin):
     assert login(admin).get("/admin/auth/group/").status_code == 404
 

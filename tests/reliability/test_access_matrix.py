@@ -3,17 +3,27 @@ resolver and the OpenAPI document, against every role, on a record of team A ("o
 and of team B ("other": minh's side). Expectations come from the one table below; a route or
 operation without an entry fails `test_every_route_and_operation_has_a_policy`."""
 
+import functools
 import json
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kam.api import api
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
+from kam.delivery import services as delivery
 from kam.growth.models import Handover, Stage
 from kam.people import services
+from kam.people.models import Department, User
 from kam.pitching import services as pitching
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
+from tests.conftest import make_everyone
+from tests.delivery.factories import signed_contract
 from tests.growth.factories import LeadFactory, OpportunityFactory
 from tests.people.factories import DepartmentFactory, UserFactory
 from tests.pitching.factories import price, shortlisted_brief
@@ -436,8 +446,90 @@ POSTS = {
     "pitching:version_request_approval": PITCH_CLICK,
     "pitching:version_send": PITCH_CLICK,
 }
+# Delivery. Contracts are read by those who see the client (and Sales, of clients they handed
+# over); projects and change requests by Planners of their briefs too; a department member sees
+# no contract, project or money, only their department's tasks (lan's is Creative's, minh's
+# KOL's). The KAM side runs everything. The calendar feed's secret address needs no sign-in.
+CONTRACT_READERS = [*CLIENT_READERS, "sales"]
+PROJECT_READERS = [*CONTRACT_READERS, "planner"]
+TASK_READ = {"own": expect(ok=[*CLIENT_READERS, "department_member"]), "other": OTHER_CLIENT_READ}
+FEED = {"own": everyone(anonymous=200), "other": everyone(anonymous=200)}
+# The KAM side's forms and one-click actions, as in pitching.
+DELIVERY_FORM, DELIVERY_CLICK = PITCH_FORM, PITCH_CLICK
+DELIVERY_READ_PAGES = [
+    "contract_detail", "contract_file_download", "project_detail", "project_timeline",
+    "change_detail", "client_panel",
+]  # fmt: skip
+DELIVERY_FORM_PAGES = [
+    "booking_cancel", "booking_create", "booking_edit", "booking_promote", "change_create",
+    "change_edit", "change_line_edit", "commitment_edit", "contract_edit", "milestone_edit",
+    "milestone_slip", "phase_complete", "phase_edit", "project_create", "project_edit",
+    "task_create", "task_edit", "task_slip",
+]  # fmt: skip
+DELIVERY_CLICKS = [
+    "booking_confirm", "booking_done", "change_approve", "change_line_remove", "change_reject",
+    "check_remove", "check_tick", "check_untick", "commitment_remove", "contract_file_remove",
+    "dependency_remove", "milestone_reach", "milestone_remove", "phase_remove", "phase_start",
+    "project_delete", "task_delete",
+]  # fmt: skip
+DELIVERY_FORM_POSTS = [
+    "amendment_create", "check_create", "commitment_create", "contract_file_add",
+    "contract_sign", "dependency_add", "milestone_create", "phase_create", "project_cancel",
+    "project_deliver", "change_line_add",
+]  # fmt: skip
+PAGES |= {
+    "delivery:contract_list": expect(ok=CONTRACT_READERS),
+    "delivery:contract_create": expect(ok=CLIENT_CHANGERS),
+    "delivery:project_list": expect(ok=PROJECT_READERS),
+    "delivery:change_list": expect(ok=PROJECT_READERS),
+    "delivery:task_queue": everyone(),
+    "delivery:task_detail": TASK_READ,
+    "delivery:calendar_settings": everyone(),
+    "delivery:calendar_feed": FEED,
+    **{f"delivery:{name}": CLIENT_READ for name in DELIVERY_READ_PAGES},
+    **{f"delivery:{name}": CLIENT_CHANGE for name in DELIVERY_FORM_PAGES},
+    **{
+        f"delivery:{name}": POST_ONLY
+        for name in [*DELIVERY_CLICKS, *DELIVERY_FORM_POSTS, "task_work"]
+    },
+    "delivery:calendar_reset": everyone(405),
+}
+POSTS |= {
+    "delivery:contract_create": expect(ok=CLIENT_CHANGERS, status=422),
+    "delivery:task_work": {
+        "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], status=422),
+        "other": ADMIN_FORM,
+    },
+    "delivery:calendar_reset": everyone(302),
+    **{f"delivery:{name}": DELIVERY_FORM for name in [*DELIVERY_FORM_PAGES, *DELIVERY_FORM_POSTS]},
+    **{f"delivery:{name}": DELIVERY_CLICK for name in DELIVERY_CLICKS},
+}
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "project_create": "contract",
+    "amendment_create": "contract",
+    "milestone_create": "contract",
+    "commitment_create": "contract",
+    "contract_file_add": "contract",
+    "contract_file_": "contract_file",
+    "phase_create": "project",
+    "check_create": "project",
+    "task_create": "project",
+    "booking_create": "project",
+    "change_create": "project",
+    "change_line_add": "change",
+    "change_line_": "change_line",
+    "calendar_feed": "feed",
+    "contract_": "contract",
+    "milestone_": "milestone",
+    "commitment_": "commitment",
+    "project_": "project",
+    "phase_": "phase",
+    "check_": "check",
+    "task_": "task",
+    "dependency_": "task",
+    "booking_": "booking",
+    "change_": "change",
     "attachment_add": "brief",
     "creative_brief_create": "brief",
     "idea_add": "brief",
@@ -857,7 +949,126 @@ OPERATIONS |= {
     "GET /api/v1/pitches/{pitch_id}": (API_MONEY_READ, None),
     "PATCH /api/v1/pitches/{pitch_id}": (api_pitching(WITH_PLANNER, 200), {"location": "Hà Nội"}),
 }
+# Delivery: reads as on the pages; every write is the KAM side's (lan's side: admin, Director,
+# KAM; minh's: admin), getting the record's answer — created, done, or refused by its state (the
+# contract is signed, its schedule full; the task is internal; the booking only proposed; the
+# first phase started; the check line unticked; the amendment dated before its contract).
+API_TASK_READ = {
+    "own": expect(ok=[*CLIENT_READERS, "department_member"], anonymous=401),
+    "other": expect(ok=["admin", "finance"], anonymous=401),
+}
+API_DELIVERY_READS = [
+    "/contracts/{contract_id}", "/contracts/{contract_id}/amendments", "/projects/{project_id}",
+    "/projects/{project_id}/phases", "/projects/{project_id}/checks", "/bookings/{booking_id}",
+    "/change-requests/{change_id}",
+]  # fmt: skip
+# "METHOD path" -> (the status of those who may, the body)
+API_DELIVERY_WRITES = {
+    "PATCH /contracts/{contract_id}": (409, {"title": "HĐ đổi"}),
+    "POST /contracts/{contract_id}/sign": (409, {}),
+    "POST /contracts/{contract_id}/milestones": (
+        400, {"title": "Đợt 4", "due_on": "2027-02-01", "amount": 1},
+    ),
+    "PATCH /milestones/{milestone_id}": (409, {"title": "Đợt 1 đổi"}),
+    "DELETE /milestones/{milestone_id}": (409, None),
+    "POST /milestones/{milestone_id}/reach": (200, {}),
+    "POST /milestones/{milestone_id}/slip": (
+        201, {"now_due_on": "2030-01-10", "reason": "Chờ duyệt", "told_how": "call"},
+    ),
+    "POST /contracts/{contract_id}/commitments": (
+        201, {"party": "agency", "description": "3 bản TVC", "due_on": "2027-01-10"},
+    ),
+    "PATCH /commitments/{commitment_id}": (200, {"status": "done"}),
+    "DELETE /commitments/{commitment_id}": (409, None),
+    "POST /contracts/{contract_id}/amendments": (
+        400, {"signed_on": "2000-01-01", "summary": "Thêm KOL"},
+    ),
+    "POST /contracts/{contract_id}/projects": (201, {}),
+    "PATCH /projects/{project_id}": (200, {"title": "Tết 2027"}),
+    "DELETE /projects/{project_id}": (409, None),
+    "POST /projects/{project_id}/cancel": (200, {"reason": "Khách dừng"}),
+    "POST /projects/{project_id}/deliver": (200, {"reason": "Báo cáo gửi sau"}),
+    "POST /projects/{project_id}/phases": (
+        201, {"kind": "production", "name": "Quay lần 2", "starts_on": "2027-01-01",
+              "ends_on": "2027-01-02"},
+    ),
+    "PATCH /phases/{phase_id}": (200, {"name": "Tiền kỳ"}),
+    "DELETE /phases/{phase_id}": (409, None),
+    "POST /phases/{phase_id}/start": (409, {}),
+    "POST /phases/{phase_id}/evaluation": (200, {"went_well": "Đúng hạn", "score": 4}),
+    "POST /projects/{project_id}/checks": (201, {"text": "Logo mới"}),
+    "POST /checks/{check_id}/tick": (200, {}),
+    "POST /checks/{check_id}/untick": (409, {}),
+    "DELETE /checks/{check_id}": (409, None),
+    "POST /projects/{project_id}/tasks": (
+        201, {"title": "Dựng phim", "vendor": "Studio", "starts_on": "2027-01-01",
+              "due_on": "2027-01-05"},
+    ),
+    "PATCH /tasks/{task_id}": (200, {"title": "Kịch bản 2"}),
+    "DELETE /tasks/{task_id}": (204, None),
+    "POST /tasks/{task_id}/dependencies": (400, {"depends_on_id": "{prior}"}),
+    "DELETE /tasks/{task_id}/dependencies/{other_id}": (204, None),
+    "POST /tasks/{task_id}/slip": (
+        409, {"now_due_on": "2030-01-10", "reason": "KOL ốm", "told_how": "call"},
+    ),
+    "POST /projects/{project_id}/bookings": (
+        201, {"kind": "venue", "name": "GEM Center", "starts_on": "2027-01-01",
+              "ends_on": "2027-01-01"},
+    ),
+    "PATCH /bookings/{booking_id}": (200, {"contact": "0909 000 000"}),
+    "POST /bookings/{booking_id}/confirm": (200, {}),
+    "POST /bookings/{booking_id}/done": (409, {}),
+    "POST /bookings/{booking_id}/cancel": (200, {"reason": "Trùng lịch"}),
+    "POST /bookings/{booking_id}/promote": (409, {"reason": "Trùng lịch"}),
+    "POST /projects/{project_id}/change-requests": (
+        201, {"requested_by_id": "{stakeholder}", "title": "Thêm video", "description": "2 video"},
+    ),
+    "PATCH /change-requests/{change_id}": (200, {"days_effect": 3}),
+    "POST /change-requests/{change_id}/lines": (201, LINE | {"kind": "production"}),
+    "PATCH /change-lines/{change_line_id}": (200, {"quantity": 2}),
+    "DELETE /change-lines/{change_line_id}": (204, None),
+    "POST /change-requests/{change_id}/approve": (200, {}),
+    "POST /change-requests/{change_id}/reject": (200, {"note": "Không"}),
+}  # fmt: skip
+OPERATIONS |= {
+    "GET /api/v1/contracts": (API_EVERYONE, None),
+    "GET /api/v1/projects": (API_EVERYONE, None),
+    "GET /api/v1/tasks": (API_EVERYONE, None),
+    "GET /api/v1/bookings": (API_EVERYONE, None),
+    "GET /api/v1/change-requests": (API_EVERYONE, None),
+    "GET /api/v1/calendar": (API_EVERYONE, None),
+    "POST /api/v1/calendar/reset": (API_EVERYONE, {}),
+    "POST /api/v1/contracts": (
+        api_on_own_client(CLIENT_CHANGERS, 201, refused=404),
+        {"client_id": "{client}", "title": "HĐ mới", "starts_on": "2026-11-01",
+         "ends_on": "2027-03-01"},
+    ),
+    "GET /api/v1/tasks/{task_id}": (API_TASK_READ, None),
+    "POST /api/v1/tasks/{task_id}/work": (
+        {
+            "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], anonymous=401),
+            "other": API_ADMIN_ONLY,
+        },
+        {"status": "doing"},
+    ),
+    **{f"GET /api/v1{path}": (API_CLIENT_READ, None) for path in API_DELIVERY_READS},
+    **{
+        write.replace(" /", " /api/v1/", 1): (api_pitching(CLIENT_CHANGERS, status), body)
+        for write, (status, body) in API_DELIVERY_WRITES.items()
+    },
+}  # fmt: skip
 API_RECORDS = {
+    "{contract_id}": "contract",
+    "{milestone_id}": "milestone",
+    "{commitment_id}": "commitment",
+    "{project_id}": "project",
+    "{phase_id}": "phase",
+    "{check_id}": "check",
+    "{task_id}": "task",
+    "{other_id}": "prior",
+    "{booking_id}": "booking",
+    "{change_id}": "change",
+    "{change_line_id}": "change_line",
     "{brief_id}": "brief",
     "{attachment_id}": "attachment",
     "{creative_brief_id}": "creative_brief",
@@ -885,27 +1096,26 @@ API_RECORDS = {
 }
 
 
-def _fill_body(body: dict, everyone, records) -> str:
+def _fill_body(body: dict, everyone, records, side=None) -> str:
     """The JSON body with "{persona}", "{client}" and "{stage}" (lan's side's), "{spare}" and
-    "{won}" replaced by ids."""
+    "{won}" replaced by ids; "{prior}" and "{stakeholder}" by those of the side the operation
+    acts on (a task waits for a task of its own project; a change is asked by its client)."""
     text = json.dumps(body, ensure_ascii=False)
-    records_named = {
-        "client": lambda: records["own"]["client"],
-        "stage": lambda: records["own"]["stage"],
-        "spare": lambda: records["spare"],
-        "won": lambda: records["won"],
-        "brief": lambda: records["own"]["brief"],
-        "proposal": lambda: records["own"]["proposal"],
+    own = records["own"]
+    named = {
+        **everyone,
+        **{kind: own[kind] for kind in ("client", "stage", "brief", "proposal")},
+        **{kind: records[side or "own"][kind] for kind in ("prior", "stakeholder")},
+        "spare": records["spare"],
+        "won": records["won"],
     }
-    for name, record in [*everyone.items(), *records_named.items()]:
-        placeholder = f'"{{{name}}}"'
-        if placeholder in text:
-            pk = record().pk if callable(record) else record.pk
-            text = text.replace(placeholder, str(pk))
+    for name, record in named.items():
+        text = text.replace(f'"{{{name}}}"', str(record.pk))
     return text
 
 
 # --- Discovery ------------------------------------------------------------------------------
+@functools.cache
 def discovered_routes() -> dict[str, list[str]]:
     """Every named page route (name -> its URL arguments), leaving out the API (its operations
     are checked from the OpenAPI document) and the admin site's pages past its index."""
@@ -959,35 +1169,21 @@ def _cases(table: dict) -> list[tuple]:
 
 
 # --- Records --------------------------------------------------------------------------------
-class Made(dict):
-    """Records made on first use: a case reads one side (or none), so the rest is not made."""
-
-    def __init__(self, makers: dict) -> None:
-        super().__init__()
-        self.makers = makers
-
-    def __missing__(self, key: str):
-        self[key] = made = self.makers[key]()
-        return made
+# The personas and records are made once for the module (`module_db`): every case runs in a
+# savepoint inside that transaction, so what a case writes is undone before the next one reads.
+@pytest.fixture(scope="module")
+def everyone(module_db) -> dict[str, User]:
+    """All personas at once, by name, made once for the module."""
+    return make_everyone()
 
 
 class Side(dict):
-    """One side's records, made a group at a time on first use of one of the group's kinds: a
-    case reads one or two records, and the pitching group alone costs a proposal and a file."""
+    """One side's records by kind, added a group of kinds at a time (`CLIENT_KINDS`, ...); a
+    group may be made from the kinds added before it (the pitching group from the client)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.groups: list[tuple[tuple[str, ...], object]] = []
-
-    def add(self, kinds: tuple[str, ...], make) -> None:
-        self.groups.append((kinds, make))
-
-    def __missing__(self, kind: str):
-        for kinds, make in self.groups:
-            if kind in kinds:
-                self.update(make())
-                return self[kind]
-        raise KeyError(kind)
+    def add(self, kinds: tuple[str, ...], made: dict) -> None:
+        assert set(made) == set(kinds), f"the group {kinds} made {sorted(made)}"
+        self.update(made)
 
 
 CLIENT_KINDS = (
@@ -998,72 +1194,67 @@ GROWTH_KINDS = ("stage", "lead", "handover")
 PITCHING_KINDS = (
     "brief", "creative_brief", "attachment", "idea", "proposal", "version", "line", "pitch",
 )  # fmt: skip
+DELIVERY_KINDS = (
+    "contract", "milestone", "commitment", "amendment", "contract_file", "project", "phase",
+    "check", "task", "prior", "booking", "change", "change_line", "feed",
+)  # fmt: skip
 
 
-@pytest.fixture
-def records(everyone, team_a, team_b, minh):
-    """One record of each kind on team A's side ("own") and on team B's ("other")."""
-    lan = everyone["lan"]
+@pytest.fixture(scope="module")
+def records(everyone) -> dict:
+    """One record of each kind on team A's side ("own") and on team B's ("other"); "spare", a
+    client of lan's that contacts move to, and "won", a won opportunity on it, whose client
+    may be handed over."""
+    lan, minh, creative = everyone["lan"], everyone["minh"], everyone["creative"]
 
-    def own() -> Side:
-        side = Side()
-        side.add(
-            ("user", "team", "department"),
-            lambda: {"user": lan, "team": team_a, "department": everyone["creative"].department},
-        )
-        side.add(("token",), lambda: {"token": services.create_api_token(by=lan, name="lan")[0]})
-        side.add(("service",), lambda: {"service": AgencyService.objects.get(code="kol")})
-        side.add(
-            CLIENT_KINDS,
-            lambda: _client_records(
-                owner=lan, member=everyone["hoa"], assignee=everyone["creative"]
-            ),
-        )
-        side.add(
-            GROWTH_KINDS, lambda: _growth_records(stage=3, salesperson=everyone["sales"], kam=lan)
-        )
-        side.add(
-            PITCHING_KINDS,
-            lambda: _pitching_records(
-                client=side["client"], kam=lan, planner=everyone["planner"],
-                member=everyone["creative"],
-            ),
-        )  # fmt: skip
-        return side
-
-    def other() -> Side:
-        side = Side()
-        side.add(("user", "team"), lambda: {"user": minh, "team": team_b})
-        side.add(
-            ("department",),
-            lambda: {"department": DepartmentFactory(code="finance", name="Tài chính")},
-        )
-        side.add(("token",), lambda: {"token": services.create_api_token(by=minh, name="minh")[0]})
-        side.add(("service",), lambda: {"service": AgencyService.objects.get(code="research")})
-        side.add(CLIENT_KINDS, lambda: _client_records(owner=minh, member=everyone["director2"]))
-        side.add(
-            GROWTH_KINDS,
-            lambda: _growth_records(stage=2, salesperson=UserFactory(is_sales=True), kam=minh),
-        )
-        side.add(
-            PITCHING_KINDS,
-            lambda: _pitching_records(
-                client=side["client"], kam=minh, planner=UserFactory(is_planner=True),
-                member=UserFactory(department=everyone["creative"].department),
-            ),
-        )  # fmt: skip
-        return side
-
-    made = Made({"own": own, "other": other})
-    made.makers |= {
-        # A client of lan's that contacts move to.
-        "spare": lambda: ClientFactory(owner=lan, legal_name="Dự phòng"),
-        # A won opportunity on it, whose client may be handed over.
-        "won": lambda: OpportunityFactory(
-            client=made["spare"], status="won", closed_on="2026-11-02"
+    own = Side()
+    own.add(
+        ("user", "team", "department"),
+        {"user": lan, "team": lan.team, "department": creative.department},
+    )
+    own.add(("token",), {"token": services.create_api_token(by=lan, name="lan")[0]})
+    own.add(("service",), {"service": AgencyService.objects.get(code="kol")})
+    own.add(CLIENT_KINDS, _client_records(owner=lan, member=everyone["hoa"], assignee=creative))
+    own.add(GROWTH_KINDS, _growth_records(stage=3, salesperson=everyone["sales"], kam=lan))
+    own.add(
+        PITCHING_KINDS,
+        _pitching_records(
+            client=own["client"], kam=lan, planner=everyone["planner"], member=creative
         ),
-    }
-    return made
+    )
+
+    other = Side()
+    other.add(("user", "team"), {"user": minh, "team": minh.team})
+    other.add(("department",), {"department": DepartmentFactory(code="finance", name="Tài chính")})
+    other.add(("token",), {"token": services.create_api_token(by=minh, name="minh")[0]})
+    other.add(("service",), {"service": AgencyService.objects.get(code="research")})
+    other.add(CLIENT_KINDS, _client_records(owner=minh, member=everyone["director2"]))
+    other.add(
+        GROWTH_KINDS,
+        _growth_records(stage=2, salesperson=UserFactory(is_sales=True), kam=minh),
+    )
+    other.add(
+        PITCHING_KINDS,
+        _pitching_records(
+            client=other["client"], kam=minh, planner=UserFactory(is_planner=True),
+            member=UserFactory(department=creative.department),
+        ),
+    )  # fmt: skip
+
+    own.add(
+        DELIVERY_KINDS,
+        _delivery_records(client=own["client"], kam=lan, department=creative.department),
+    )
+    other.add(
+        DELIVERY_KINDS,
+        _delivery_records(
+            client=other["client"], kam=minh, department=Department.objects.get(code="kol")
+        ),
+    )
+
+    spare = ClientFactory(owner=lan, legal_name="Dự phòng")
+    won = OpportunityFactory(client=spare, status="won", closed_on="2026-11-02")
+    return {"own": own, "other": other, "spare": spare, "won": won}
 
 
 def _client_records(*, owner, member, assignee=None) -> dict:
@@ -1142,9 +1333,78 @@ def _pitching_records(*, client, kam, planner, member) -> dict:
     }
 
 
-def _client_for(role, everyone, client):
+def _delivery_records(*, client, kam, department) -> dict:
+    """A contract on the side's client, signed with its schedule, a commitment, an amendment
+    and a file; its running project with a task for `department` waiting for a vendor's task
+    ("prior"), a KOL booking with a backup standing by, a change request with a line; the
+    KAM's calendar feed (its secret address is its "pk")."""
+    contract = signed_contract(client=client)
+    today = timezone.localdate()
+    commitment = delivery.add_commitment(
+        by=kam, contract=contract, party="client", description="Gửi tư liệu", due_on=today
+    )
+    amendment = delivery.record_amendment(
+        by=kam, contract=contract, signed_on=today, summary="Thêm 2 bài KOL"
+    )
+    contract_file = delivery.attach_contract_file(
+        by=kam, contract=contract, name="hop-dong.pdf", content=b"%PDF-1.4\n"
+    )
+    project = delivery.create_project(by=kam, contract=contract)
+    delivery.start_phase(by=kam, phase=project.phases.first())
+    dates = {"starts_on": today, "due_on": today + timedelta(days=5)}
+    prior = delivery.create_task(by=kam, project=project, title="Thuê", vendor="Studio", **dates)
+    task = delivery.create_task(
+        by=kam, project=project, title="Kịch bản", department=department, depends_on=[prior],
+        **dates,
+    )  # fmt: skip
+    day = {"starts_on": today + timedelta(days=3), "ends_on": today + timedelta(days=3)}
+    booking = delivery.add_booking(by=kam, project=project, kind="kol", name="KOL A", **day)
+    delivery.add_booking(
+        by=kam, project=project, kind="kol", name="KOL B", backup_for=booking, **day
+    )
+    change = delivery.create_change_request(
+        by=kam, project=project, title="Thêm video", description="2 video",
+        requested_by=StakeholderFactory(client=client),
+    )  # fmt: skip
+    change_line = delivery.add_change_line(
+        by=kam, change=change, kind="production", description="Quay", quantity=1,
+        unit_cost_amount=8, unit_price_amount=10,
+    )  # fmt: skip
+    return {
+        "contract": contract,
+        "milestone": contract.milestones.first(),
+        "commitment": commitment,
+        "amendment": amendment,
+        "contract_file": contract_file,
+        "project": project,
+        "phase": project.phases.first(),
+        "check": project.check_items.first(),
+        "task": task,
+        "prior": prior,
+        "booking": booking,
+        "change": change,
+        "change_line": change_line,
+        "feed": SimpleNamespace(pk=delivery.reset_calendar_feed(by=kam).token),
+    }
+
+
+@pytest.fixture(scope="module")
+def credentials(everyone) -> dict[str, dict[str, str]]:
+    """Each role's persona signed in once for the module: its session's key (the value of the
+    session cookie) and the key of an API token of its own."""
+    made = {}
+    for role, name in PERSONA_OF_ROLE.items():
+        browser = Client()
+        browser.force_login(everyone[name])
+        _token, key = services.create_api_token(by=everyone[name], name="matrix")
+        made[role] = {"session": browser.cookies[settings.SESSION_COOKIE_NAME].value, "bearer": key}
+    return made
+
+
+def _client_for(role, credentials, client):
+    """The client with the role's session cookie (none for the anonymous visitor)."""
     if role != "anonymous":
-        client.force_login(everyone[PERSONA_OF_ROLE[role]])
+        client.cookies[settings.SESSION_COOKIE_NAME] = credentials[role]["session"]
     return client
 
 
@@ -1160,20 +1420,20 @@ def _page_url(name: str, side, records) -> str:
 
 
 @pytest.mark.parametrize("name,side,role", _cases(PAGES))
-def test_page_access(name, side, role, everyone, records, client):
+def test_page_access(name, side, role, db, credentials, records, client):
     policy = PAGES[name]
     expected = policy[side][role] if side else policy[role]
-    response = _client_for(role, everyone, client).get(_page_url(name, side, records))
+    response = _client_for(role, credentials, client).get(_page_url(name, side, records))
     assert response.status_code == expected, f"{role} GET {name} ({side})"
     if expected == 302 and role == "anonymous" and name != "admin:index":
         assert response["Location"].startswith(reverse("people:login"))
 
 
 @pytest.mark.parametrize("name,side,role", _cases(POSTS))
-def test_page_writes(name, side, role, everyone, records, client):
+def test_page_writes(name, side, role, db, credentials, records, client):
     policy = POSTS[name]
     expected = policy[side][role] if side else policy[role]
-    response = _client_for(role, everyone, client).post(_page_url(name, side, records), {})
+    response = _client_for(role, credentials, client).post(_page_url(name, side, records), {})
     assert response.status_code == expected, f"{role} POST {name} ({side})"
 
 
@@ -1203,20 +1463,17 @@ def _api_cases() -> list[tuple]:
 
 
 @pytest.mark.parametrize("operation,side,role,auth", _api_cases())
-def test_api_access(operation, side, role, auth, everyone, records, client):
+def test_api_access(operation, side, role, auth, db, everyone, credentials, records, client):
     policy, body = OPERATIONS[operation]
     expected = policy[side][role] if side else policy[role]
     headers = {}
     if role != "anonymous":
         if auth == "bearer":
-            _token, key = services.create_api_token(
-                by=everyone[PERSONA_OF_ROLE[role]], name="matrix"
-            )
-            headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {credentials[role]['bearer']}"
         else:
-            client.force_login(everyone[PERSONA_OF_ROLE[role]])
+            _client_for(role, credentials, client)
     method = operation.split(" ", 1)[0].lower()
-    data = _fill_body(body, everyone, records) if body else None
+    data = _fill_body(body, everyone, records, side) if body else None
     response = getattr(client, method)(
         _api_path(operation, side, records), data=data, content_type="application/json", **headers
     )

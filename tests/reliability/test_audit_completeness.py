@@ -4,8 +4,9 @@ listed here with the reason it writes none. A new service without an entry fails
 event: no event without its change."""
 
 import inspect
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -14,12 +15,19 @@ from django.utils import timezone
 from kam.clients import services as clients
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from kam.core.models import AuditEvent
+from kam.delivery import services as delivery
 from kam.growth import services as growth
 from kam.growth.models import Handover
 from kam.people import services as people
 from kam.pitching import services as pitching
 from kam.pitching.models import CreativeBrief
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
+from tests.delivery.factories import (
+    approved_proposal,
+    draft_contract,
+    running_project,
+    signed_contract,
+)
 from tests.growth.factories import LeadFactory, OpportunityFactory, stage
 from tests.growth.test_services import CHECKLIST as HANDOVER_CHECKLIST
 from tests.pitching.factories import BriefFactory, IdeaFactory, price, shortlisted_brief
@@ -48,6 +56,9 @@ COMPOSITE = {
     "kam.growth.services.convert_lead": "the prospect, its contact and the opportunity",
     "kam.growth.services.accept_handover": "the client's new owner and its account team",
     "kam.pitching.services.create_proposal": "its first version",
+    "kam.delivery.services.record_task_slip": "the interaction telling the client",
+    "kam.delivery.services.record_milestone_slip": "the interaction telling the client",
+    "kam.delivery.services.promote_backup": "the cancellation of the booking it replaces",
 }
 
 
@@ -591,6 +602,435 @@ def _term(actors):
     )  # fmt: skip
 
 
+# --- Delivery -------------------------------------------------------------------------------
+def _fresh(record):
+    """A record set up through the services, its set-up events forgotten."""
+    AuditEvent.objects.all().delete()
+    return record
+
+
+def _day(days: int = 0) -> date:
+    return timezone.localdate() + timedelta(days=days)
+
+
+def _contract(actors):
+    return _fresh(draft_contract(client=_client(actors), value=1000))
+
+
+def _signed(actors):
+    return _fresh(signed_contract(client=_client(actors)))
+
+
+def _project(actors):
+    return _fresh(running_project(client=_client(actors)))
+
+
+def _planned_project(actors):
+    contract = signed_contract(client=_client(actors))
+    return _fresh(delivery.create_project(by=actors["lan"], contract=contract))
+
+
+def _task(actors, **fields):
+    project = running_project(client=_client(actors))
+    values = {"title": "Kịch bản", "vendor": "Studio", "starts_on": _day(), "due_on": _day(5)}
+    task = delivery.create_task(by=actors["lan"], project=project, **{**values, **fields})
+    return _fresh(task)
+
+
+def _two_tasks(actors):
+    first = _task(actors)
+    second = delivery.create_task(
+        by=actors["lan"], project=first.project, title="Dựng", vendor="Studio",
+        starts_on=_day(), due_on=_day(5),
+    )  # fmt: skip
+    return _fresh((first, second))
+
+
+def _booking(actors, **fields):
+    project = running_project(client=_client(actors))
+    values = {"kind": "kol", "name": "KOL Hà Anh", "starts_on": _day(3), "ends_on": _day(3)}
+    return _fresh(delivery.add_booking(by=actors["lan"], project=project, **{**values, **fields}))
+
+
+def _backup(actors):
+    primary = _booking(actors)
+    return _fresh(
+        delivery.add_booking(
+            by=actors["lan"], project=primary.project, kind="kol", name="KOL Minh Tú",
+            starts_on=_day(3), ends_on=_day(3), backup_for=primary,
+        )
+    )  # fmt: skip
+
+
+def _change(actors):
+    project = running_project(client=_client(actors))
+    return _fresh(
+        delivery.create_change_request(
+            by=actors["lan"], project=project, title="Thêm video", description="2 video",
+            requested_by=StakeholderFactory(client=project.client),
+        )
+    )  # fmt: skip
+
+
+def _change_line(actors):
+    change = _change(actors)
+    return _fresh(delivery.add_change_line(by=actors["lan"], change=change, **LINE))
+
+
+def _gone(record, remove):
+    """Remove the record and answer something with its former pk (its event's subject)."""
+    pk = record.pk
+    remove(record)
+    return SimpleNamespace(pk=pk)
+
+
+def _slipped_milestone(actors):
+    project = _project(actors)
+    milestone = project.contract.milestones.first()
+    delivery.record_milestone_slip(
+        by=actors["lan"], milestone=milestone, now_due_on=milestone.due_on + timedelta(days=3),
+        reason="Chờ duyệt", told_how="call",
+    )  # fmt: skip
+    return project.contract
+
+
+AUDITED |= {
+    "kam.delivery.services.create_contract": (
+        lambda a: delivery.create_contract(
+            by=a["lan"], client=_client(a), title="HĐ", starts_on=_day(), ends_on=_day(9)
+        ),
+        "contract.created",
+    ),
+    "kam.delivery.services.create_contract_from_proposal": (
+        lambda a: delivery.create_contract_from_proposal(
+            by=a["lan"], proposal=_fresh(approved_proposal(client=_client(a)))
+        ),
+        "contract.created",
+    ),
+    "kam.delivery.services.update_contract": (
+        lambda a: delivery.update_contract(by=a["lan"], contract=_contract(a), title="HĐ mới"),
+        "contract.updated",
+    ),
+    "kam.delivery.services.sign_contract": (
+        lambda a: delivery.sign_contract(
+            by=a["lan"],
+            contract=_fresh(
+                delivery.add_milestone(
+                    by=a["lan"], contract=_contract(a), title="Đợt 1", due_on=_day(), amount=1000
+                ).contract
+            ),
+        ),
+        "contract.signed",
+    ),
+    "kam.delivery.services.record_amendment": (
+        lambda a: delivery.record_amendment(
+            by=a["lan"], contract=_signed(a), signed_on=_day(), summary="Thêm KOL"
+        ).contract,
+        "contract.amended",
+    ),
+    "kam.delivery.services.add_milestone": (
+        lambda a: delivery.add_milestone(
+            by=a["lan"], contract=_contract(a), title="Đợt 1", due_on=_day(), amount=10
+        ).contract,
+        "contract.milestone_added",
+    ),
+    "kam.delivery.services.update_milestone": (
+        lambda a: delivery.update_milestone(
+            by=a["lan"],
+            milestone=_fresh(
+                delivery.add_milestone(
+                    by=a["lan"], contract=_contract(a), title="Đợt 1", due_on=_day(), amount=10
+                )
+            ),
+            amount=20,
+        ).contract,
+        "contract.milestone_changed",
+    ),
+    "kam.delivery.services.remove_milestone": (
+        lambda a: (
+            lambda milestone: (
+                delivery.remove_milestone(by=a["lan"], milestone=milestone), milestone.contract
+            )[1]
+        )(
+            _fresh(
+                delivery.add_milestone(
+                    by=a["lan"], contract=_contract(a), title="Đợt 1", due_on=_day(), amount=10
+                )
+            )
+        ),
+        "contract.milestone_removed",
+    ),
+    "kam.delivery.services.reach_milestone": (
+        lambda a: delivery.reach_milestone(
+            by=a["lan"], milestone=_signed(a).milestones.first()
+        ).contract,
+        "contract.milestone_reached",
+    ),
+    "kam.delivery.services.record_milestone_slip": (_slipped_milestone, "milestone.slipped"),
+    "kam.delivery.services.add_commitment": (
+        lambda a: delivery.add_commitment(
+            by=a["lan"], contract=_contract(a), party="agency", description="3 bản TVC",
+            due_on=_day(9),
+        ).contract,
+        "contract.commitment_added",
+    ),
+    "kam.delivery.services.update_commitment": (
+        lambda a: delivery.update_commitment(
+            by=a["lan"],
+            commitment=_fresh(
+                delivery.add_commitment(
+                    by=a["lan"], contract=_contract(a), party="agency", description="TVC",
+                    due_on=_day(9),
+                )
+            ),
+            status="done",
+        ).contract,
+        "contract.commitment_changed",
+    ),
+    "kam.delivery.services.remove_commitment": (
+        lambda a: (
+            lambda commitment: (
+                delivery.remove_commitment(by=a["lan"], commitment=commitment),
+                commitment.contract,
+            )[1]
+        )(
+            _fresh(
+                delivery.add_commitment(
+                    by=a["lan"], contract=_contract(a), party="agency", description="TVC",
+                    due_on=_day(9),
+                )
+            )
+        ),
+        "contract.commitment_removed",
+    ),
+    "kam.delivery.services.attach_contract_file": (
+        lambda a: delivery.attach_contract_file(
+            by=a["lan"], contract=_contract(a), name="hd.pdf", content=PDF
+        ).contract,
+        "contract.file_attached",
+    ),
+    "kam.delivery.services.remove_contract_file": (
+        lambda a: (
+            lambda kept: (
+                delivery.remove_contract_file(by=a["lan"], contract_file=kept), kept.contract
+            )[1]
+        )(
+            _fresh(
+                delivery.attach_contract_file(
+                    by=a["lan"], contract=_contract(a), name="hd.pdf", content=PDF
+                )
+            )
+        ),
+        "contract.file_removed",
+    ),
+    "kam.delivery.services.create_project": (
+        lambda a: delivery.create_project(by=a["lan"], contract=_signed(a)),
+        "project.created",
+    ),
+    "kam.delivery.services.update_project": (
+        lambda a: delivery.update_project(by=a["lan"], project=_project(a), title="Tết 2027"),
+        "project.updated",
+    ),
+    "kam.delivery.services.cancel_project": (
+        lambda a: delivery.cancel_project(by=a["lan"], project=_project(a), reason="Dừng"),
+        "project.cancelled",
+    ),
+    "kam.delivery.services.delete_project": (
+        lambda a: _gone(
+            _planned_project(a), lambda p: delivery.delete_project(by=a["lan"], project=p)
+        ),
+        "project.deleted",
+    ),
+    "kam.delivery.services.deliver_project": (
+        lambda a: delivery.deliver_project(by=a["lan"], project=_project(a), reason="Sau"),
+        "project.delivered",
+    ),
+    "kam.delivery.services.add_phase": (
+        lambda a: delivery.add_phase(
+            by=a["lan"], project=_project(a), kind="production", name="Quay lần 2",
+            starts_on=_day(), ends_on=_day(2),
+        ).project,
+        "project.phase_added",
+    ),
+    "kam.delivery.services.update_phase": (
+        lambda a: delivery.update_phase(
+            by=a["lan"], phase=_project(a).phases.last(), name="Tổng kết"
+        ).project,
+        "project.phase_changed",
+    ),
+    "kam.delivery.services.remove_phase": (
+        lambda a: (
+            lambda phase: (delivery.remove_phase(by=a["lan"], phase=phase), phase.project)[1]
+        )(_project(a).phases.last()),
+        "project.phase_removed",
+    ),
+    "kam.delivery.services.start_phase": (
+        lambda a: delivery.start_phase(by=a["lan"], phase=_project(a).phases.last()).project,
+        "project.phase_started",
+    ),
+    "kam.delivery.services.complete_phase": (
+        lambda a: delivery.complete_phase(
+            by=a["lan"], phase=_project(a).phases.first(), went_well="Tốt", score=4
+        ).project,
+        "project.phase_evaluated",
+    ),
+    "kam.delivery.services.add_check_item": (
+        lambda a: delivery.add_check_item(by=a["lan"], project=_project(a), text="Logo").project,
+        "project.check_added",
+    ),
+    "kam.delivery.services.tick_check_item": (
+        lambda a: delivery.tick_check_item(
+            by=a["lan"], item=_project(a).check_items.first()
+        ).project,
+        "project.check_ticked",
+    ),
+    "kam.delivery.services.untick_check_item": (
+        lambda a: delivery.untick_check_item(
+            by=a["lan"],
+            item=_fresh(
+                delivery.tick_check_item(by=a["lan"], item=_project(a).check_items.first())
+            ),
+        ).project,
+        "project.check_unticked",
+    ),
+    "kam.delivery.services.remove_check_item": (
+        lambda a: (
+            lambda item: (delivery.remove_check_item(by=a["lan"], item=item), item.project)[1]
+        )(_fresh(delivery.add_check_item(by=a["lan"], project=_project(a), text="Logo"))),
+        "project.check_removed",
+    ),
+    "kam.delivery.services.create_task": (
+        lambda a: delivery.create_task(
+            by=a["lan"], project=_project(a), title="Kịch bản", vendor="Studio",
+            starts_on=_day(), due_on=_day(3),
+        ),
+        "task.created",
+    ),
+    "kam.delivery.services.update_task": (
+        lambda a: delivery.update_task(by=a["lan"], task=_task(a), title="Kịch bản 2"),
+        "task.updated",
+    ),
+    "kam.delivery.services.work_task": (
+        lambda a: delivery.work_task(by=a["lan"], task=_task(a), status="doing"),
+        "task.worked",
+    ),
+    "kam.delivery.services.delete_task": (
+        lambda a: (lambda task: (delivery.delete_task(by=a["lan"], task=task), task.project)[1])(
+            _task(a)
+        ),
+        "task.deleted",
+    ),
+    "kam.delivery.services.add_dependency": (
+        lambda a: (
+            lambda pair: delivery.add_dependency(
+                by=a["lan"], task=pair[1], depends_on=pair[0]
+            ).task
+        )(_two_tasks(a)),
+        "task.dependency_added",
+    ),
+    "kam.delivery.services.remove_dependency": (
+        lambda a: (
+            lambda pair: (
+                _fresh(delivery.add_dependency(by=a["lan"], task=pair[1], depends_on=pair[0])),
+                delivery.remove_dependency(by=a["lan"], task=pair[1], depends_on=pair[0]),
+                pair[1],
+            )[2]
+        )(_two_tasks(a)),
+        "task.dependency_removed",
+    ),
+    "kam.delivery.services.record_task_slip": (
+        lambda a: (
+            lambda task: (
+                delivery.record_task_slip(
+                    by=a["lan"], task=task, now_due_on=task.due_on + timedelta(days=2),
+                    reason="KOL ốm", told_how="call",
+                ),
+                task,
+            )[1]
+        )(_task(a, client_facing=True)),
+        "task.slipped",
+    ),
+    "kam.delivery.services.add_booking": (
+        lambda a: delivery.add_booking(
+            by=a["lan"], project=_project(a), kind="venue", name="GEM Center",
+            starts_on=_day(3), ends_on=_day(3),
+        ).project,
+        "booking.created",
+    ),
+    "kam.delivery.services.update_booking": (
+        lambda a: delivery.update_booking(by=a["lan"], booking=_booking(a), fee_amount=5).project,
+        "booking.updated",
+    ),
+    "kam.delivery.services.confirm_booking": (
+        lambda a: delivery.confirm_booking(by=a["lan"], booking=_booking(a)).project,
+        "booking.confirmed",
+    ),
+    "kam.delivery.services.complete_booking": (
+        lambda a: delivery.complete_booking(
+            by=a["lan"], booking=_booking(a, status="confirmed")
+        ).project,
+        "booking.done",
+    ),
+    "kam.delivery.services.cancel_booking": (
+        lambda a: (
+            lambda booking: (
+                delivery.cancel_booking(by=a["lan"], booking=booking, reason="Ốm"),
+                booking.project,
+            )[1]
+        )(_booking(a)),
+        "booking.cancelled",
+    ),
+    "kam.delivery.services.promote_backup": (
+        lambda a: delivery.promote_backup(by=a["lan"], backup=_backup(a), reason="Ốm").project,
+        "booking.promoted",
+    ),
+    "kam.delivery.services.create_change_request": (
+        lambda a: (
+            lambda project: delivery.create_change_request(
+                by=a["lan"], project=project, title="Thêm video", description="2 video",
+                requested_by=StakeholderFactory(client=project.client),
+            )
+        )(_project(a)),
+        "change.created",
+    ),
+    "kam.delivery.services.update_change_request": (
+        lambda a: delivery.update_change_request(by=a["lan"], change=_change(a), days_effect=3),
+        "change.updated",
+    ),
+    "kam.delivery.services.add_change_line": (
+        lambda a: delivery.add_change_line(by=a["lan"], change=_change(a), **LINE).change_request,
+        "change.line_added",
+    ),
+    "kam.delivery.services.update_change_line": (
+        lambda a: delivery.update_change_line(
+            by=a["lan"], line=_change_line(a), quantity=3
+        ).change_request,
+        "change.line_changed",
+    ),
+    "kam.delivery.services.remove_change_line": (
+        lambda a: (
+            lambda line: (
+                delivery.remove_change_line(by=a["lan"], line=line), line.change_request
+            )[1]
+        )(_change_line(a)),
+        "change.line_removed",
+    ),
+    "kam.delivery.services.approve_change_request": (
+        lambda a: delivery.approve_change_request(by=a["lan"], change=_change(a)),
+        "change.approved",
+    ),
+    "kam.delivery.services.reject_change_request": (
+        lambda a: delivery.reject_change_request(by=a["lan"], change=_change(a), note="Không"),
+        "change.rejected",
+    ),
+    "kam.delivery.services.reset_calendar_feed": (
+        lambda a: delivery.reset_calendar_feed(by=a["lan"]).user,
+        "calendar.reset",
+    ),
+}  # fmt: skip
+NOT_AUDITED["kam.delivery.services.contract_draft_from"] = "reads a proposal; writes nothing"
+
+
 # Calls that change nothing: they must leave no event.
 NO_CHANGE = {
     "update_user": lambda a: people.update_user(by=a["admin"], user=a["lan"], email=a["lan"].email),
@@ -647,6 +1087,26 @@ NO_CHANGE = {
         by=a["lan"], line=_line(a), quantity=1
     ),
     "update_pitch": lambda a: pitching.update_pitch(by=a["lan"], pitch=_pitch(a), location=""),
+    "update_contract": lambda a: delivery.update_contract(
+        by=a["lan"], contract=_contract(a), title="Chiến dịch Tết"
+    ),
+    "update_project": lambda a: delivery.update_project(
+        by=a["lan"], project=_project(a), readiness_days=7
+    ),
+    "update_phase": lambda a: delivery.update_phase(
+        by=a["lan"], phase=_project(a).phases.last(), position=4
+    ),
+    "update_task": lambda a: delivery.update_task(by=a["lan"], task=_task(a), title="Kịch bản"),
+    "work_task": lambda a: delivery.work_task(by=a["lan"], task=_task(a), status="todo"),
+    "update_booking": lambda a: delivery.update_booking(
+        by=a["lan"], booking=_booking(a), name="KOL Hà Anh"
+    ),
+    "update_change_request": lambda a: delivery.update_change_request(
+        by=a["lan"], change=_change(a), title="Thêm video"
+    ),
+    "update_change_line": lambda a: delivery.update_change_line(
+        by=a["lan"], line=_change_line(a), quantity=1
+    ),
 }
 
 

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
+from kam.delivery import services as delivery
 from kam.growth.models import Stage
 from kam.pitching import services as pitching
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
+from tests.delivery.factories import draft_contract, running_project
 from tests.growth.factories import LeadFactory, OpportunityFactory
 from tests.pitching.factories import BriefFactory, IdeaFactory, open_proposal, price
 
@@ -102,6 +104,23 @@ FORM_PAGES = [
     ("pitching:pitch_edit", "lan", "pitch",
      {"held_at": "2026-11-20T09:00", "location": "Hà Nội", "presenters": "{lan}",
       "outcome": "pending"}),
+    ("delivery:contract_edit", "lan", "draft",
+     {"client": "{sua_viet}", "number": "HĐ-01", "title": "Tết", "value_amount": "1000",
+      "vat_percent": "8", "starts_on": "2026-11-01", "ends_on": "2027-01-01",
+      "payment_terms_days": "30"}),
+    ("delivery:commitment_edit", "lan", "commitment",
+     {"party": "agency", "description": "3 bản TVC", "due_on": "2027-01-10", "status": "open"}),
+    ("delivery:project_edit", "lan", "running",
+     {"title": "Tết", "readiness_days": "7"}),
+    ("delivery:task_edit", "lan", "vendor_task",
+     {"title": "Dựng", "vendor": "Studio", "starts_on": "2026-11-01", "due_on": "2027-01-05",
+      "status": "todo"}),
+    ("delivery:booking_edit", "lan", "kol_booking",
+     {"kind": "kol", "name": "KOL A", "fee_amount": "0", "starts_on": "2027-01-01",
+      "ends_on": "2027-01-01"}),
+    ("delivery:change_edit", "lan", "change",
+     {"requested_by": "{stakeholder_ha}", "title": "Thêm video", "description": "2 video",
+      "requested_on": "2026-11-01", "days_effect": "0"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -193,6 +212,47 @@ def pitch(draft_version, lan):
     return pitching.schedule_pitch(
         by=lan, proposal=draft_version.proposal, held_at=timezone.now(), presenters=[lan]
     )
+
+
+@pytest.fixture
+def draft(sua_viet):
+    return draft_contract(client=sua_viet, value=1000)
+
+
+@pytest.fixture
+def commitment(draft, lan):
+    return delivery.add_commitment(
+        by=lan, contract=draft, party="agency", description="TVC", due_on=timezone.localdate()
+    )
+
+
+@pytest.fixture
+def running(sua_viet):
+    return running_project(client=sua_viet)
+
+
+@pytest.fixture
+def vendor_task(running, lan):
+    today = timezone.localdate()
+    return delivery.create_task(
+        by=lan, project=running, title="Dựng", vendor="Studio", starts_on=today, due_on=today
+    )
+
+
+@pytest.fixture
+def kol_booking(running, lan):
+    today = timezone.localdate()
+    return delivery.add_booking(
+        by=lan, project=running, kind="kol", name="KOL A", starts_on=today, ends_on=today
+    )
+
+
+@pytest.fixture
+def change(running, lan, stakeholder_ha):
+    return delivery.create_change_request(
+        by=lan, project=running, requested_by=stakeholder_ha, title="Thêm video",
+        description="2 video",
+    )  # fmt: skip
 
 
 def _value(value: str, everyone, request) -> str | list[str]:

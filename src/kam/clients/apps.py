@@ -14,6 +14,13 @@ class ClientsConfig(AppConfig):
 
         add_entry(NavEntry(label=_("Clients"), url_name="clients:client_list", order=100))
         add_entry(NavEntry(label=_("Requests"), url_name="clients:request_list", order=110))
-        add_entry(NavEntry(label=_("Services"), url_name="clients:service_list", order=830))
+        add_entry(
+            NavEntry(
+                label=_("Services"),
+                url_name="clients:service_list",
+                order=830,
+                group=_("Organisation"),
+            )
+        )
         add_entry(NavEntry(label=_("Search"), url_name="clients:search", order=900))
         audit.describe_verbs(services.VERB_LABELS)

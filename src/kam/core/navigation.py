@@ -15,6 +15,9 @@ class NavEntry:
     url_name: str
     order: int
     shown_to: Callable = access.is_signed_in
+    # Entries sharing a group sit together under one menu of the bar (rarely used ones:
+    # the organisation's settings), so the bar stays one line on a laptop.
+    group: str = ""
 
     @property
     def section(self) -> str:
@@ -32,12 +35,25 @@ def add_entry(entry: NavEntry) -> None:
 
 
 def entries_for(user, current_view: str) -> list[dict]:
-    return [
-        {
+    """The bar's items in order; a group is one item, where its first entry would be, holding
+    its entries as `children`."""
+    items: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in _ENTRIES:
+        if not entry.shown_to(user):
+            continue
+        item = {
             "url": reverse(entry.url_name),
             "label": entry.label,
             "current": current_view == entry.url_name or current_view.startswith(entry.section),
         }
-        for entry in _ENTRIES
-        if entry.shown_to(user)
-    ]
+        if not entry.group:
+            items.append(item)
+            continue
+        group = groups.get(str(entry.group))
+        if group is None:
+            group = groups[str(entry.group)] = {"label": entry.group, "children": []}
+            items.append(group)
+        group["children"].append(item)
+        group["current"] = group.get("current", False) or item["current"]
+    return items

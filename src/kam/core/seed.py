@@ -46,6 +46,10 @@ class Volumes:
     briefs: int
     ideas: int
     proposals: int
+    contracts: int
+    projects: int
+    tasks: int
+    bookings: int
 
 
 # "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
@@ -55,6 +59,7 @@ SCALES: dict[str, Volumes | None] = {
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=20_000,
         interactions=200_000, history_days=365, opportunities=6_000,
         briefs=2_400, ideas=10_000, proposals=2_000,
+        contracts=1_600, projects=2_000, tasks=60_000, bookings=8_000,
     ),
     "large": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
@@ -62,6 +67,9 @@ SCALES: dict[str, Volumes | None] = {
         # A proposal answers one brief: the briefs outnumber the proposals, by those still
         # received, with a Planner or cancelled.
         briefs=12_000, ideas=50_000, proposals=10_000,
+        # Most approved proposals become contracts, the rest are signed directly (retainers);
+        # some contracts run a second project; about 30 tasks and 4 bookings a project.
+        contracts=8_000, projects=10_000, tasks=300_000, bookings=40_000,
     ),
 }  # fmt: skip
 
