@@ -3,12 +3,15 @@ bounded in size, their type recognised from their content and matching their nam
 under a name kam makes up, and served only through a view that checks who asks."""
 
 import io
+import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from uuid import uuid4
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from kam.core.errors import DomainError
@@ -119,3 +122,17 @@ def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r'[\x00-\x1f"<>:|?*]', "", name).strip(" .")
     return name[-150:] or "file"
+
+
+def store(record, accepted: Accepted) -> None:
+    """Save an attachment record (with `file`, `name`, `kind`, `size`) holding `accepted`, its
+    bytes under a name kam makes up, never the one they came with; if the row does not land,
+    the bytes do not stay behind without it."""
+    record.name, record.kind, record.size = accepted.name, accepted.kind, len(accepted.content)
+    extension = os.path.splitext(accepted.name)[1].lower()
+    record.file.save(f"{uuid4().hex}{extension}", ContentFile(accepted.content), save=False)
+    try:
+        record.save()
+    except Exception:
+        record.file.delete(save=False)
+        raise

@@ -2,12 +2,9 @@
 milestones (the payment schedule) and commitments, signed once the milestones add up to the
 value, then changed only by amendments; milestones are reached, commitments kept or waived."""
 
-import os
 from datetime import date, timedelta
 from decimal import Decimal
-from uuid import uuid4
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -452,22 +449,8 @@ def attach_contract_file(
     """Keep the signed scan, an annex or an acceptance minute with the contract. Its type is
     read from its bytes and it is stored under a name kam makes up."""
     contract = _locked_contract(contract, by)
-    accepted = attachments.accept(name, content)
-    extension = os.path.splitext(accepted.name)[1].lower()
-    kept = ContractFile(
-        contract=contract,
-        name=accepted.name,
-        kind=accepted.kind,
-        size=len(accepted.content),
-        uploaded_by=by,
-    )
-    kept.file.save(f"{uuid4().hex}{extension}", ContentFile(accepted.content), save=False)
-    try:
-        kept.save()
-    except Exception:
-        # The row did not land: the bytes must not stay behind without it.
-        kept.file.delete(save=False)
-        raise
+    kept = ContractFile(contract=contract, uploaded_by=by)
+    attachments.store(kept, attachments.accept(name, content))
     record_event(
         subject=contract, verb="contract.file_attached", by=by, changes={"files": [None, kept.name]}
     )

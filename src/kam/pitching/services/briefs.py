@@ -2,11 +2,8 @@
 the brief's team and attachments, the creative brief handed to a Planner, and closing a brief
 that will not be answered."""
 
-import os
 from decimal import Decimal
-from uuid import uuid4
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,27 +253,13 @@ def attach_file(*, by: User, brief: Brief, name: str, content: bytes) -> BriefAt
     """Keep a file the client sent with the brief. Its type is read from its bytes, and it is
     stored under a name kam makes up, never the one it came with."""
     brief = _locked_open(brief, by)
-    accepted = attachments.accept(name, content)
-    extension = os.path.splitext(accepted.name)[1].lower()
-    attachment = BriefAttachment(
-        brief=brief,
-        name=accepted.name,
-        kind=accepted.kind,
-        size=len(accepted.content),
-        uploaded_by=by,
-    )
-    attachment.file.save(f"{uuid4().hex}{extension}", ContentFile(accepted.content), save=False)
-    try:
-        attachment.save()
-    except Exception:
-        # The row did not land: the bytes must not stay behind without it.
-        attachment.file.delete(save=False)
-        raise
+    attachment = BriefAttachment(brief=brief, uploaded_by=by)
+    attachments.store(attachment, attachments.accept(name, content))
     record_event(
         subject=brief,
         verb="brief.file_attached",
         by=by,
-        changes={"attachments": [None, accepted.name]},
+        changes={"attachments": [None, attachment.name]},
     )
     return attachment
 
