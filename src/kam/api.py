@@ -4,6 +4,7 @@ from csp.decorators import csp_update
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from kam.budgets.api import router as budgets_router
 from kam.clients.api import router as clients_router
 from kam.core.api import JsonObjectParser, install_error_handlers
 from kam.delivery.api import router as delivery_router
@@ -35,3 +36,4 @@ api.add_router("", clients_router)
 api.add_router("", growth_router)
 api.add_router("", pitching_router)
 api.add_router("", delivery_router)
+api.add_router("", budgets_router)

@@ -47,6 +47,14 @@ class TestRules:
             with pytest.raises(Http404):
                 services.start_request(by=outsider, item=complaint)
 
+    def test_the_assignee_works_it_but_the_kam_decides_who_pays(self, creative, lan, complaint):
+        services.update_request(by=creative, item=complaint, severity="high", paid_by="agency")
+        with pytest.raises(Http404):
+            services.update_request(by=creative, item=complaint, paid_by="client")
+        services.update_request(by=lan, item=complaint, paid_by="client")
+        complaint.refresh_from_db()
+        assert (complaint.severity, complaint.paid_by) == ("high", "client")
+
     def test_finance_reads_it_but_does_not_work_it(self, finance, complaint):
         assert queries.get_request_for(finance, complaint.pk)
         with pytest.raises(Http404):
@@ -90,10 +98,11 @@ class TestPages:
         response = login(lan).post(
             reverse("clients:client_request_add", args=[sua_viet.pk]),
             {"kind": "request", "title": "Thêm bản TVC 15s", "severity": "medium",
-             "department": creative.department.pk, "assignee": creative.pk},
+             "department": creative.department.pk, "assignee": creative.pk, "paid_by": "client"},
         )  # fmt: skip
         item = ClientRequest.objects.get()
         assert response["Location"] == reverse("clients:request_detail", args=[item.pk])
+        assert item.paid_by == "client"
         page = login(lan).get(reverse("clients:client_detail", args=[sua_viet.pk]))
         assert "Thêm bản TVC 15s" in page.content.decode()
 
@@ -135,9 +144,31 @@ class TestApi:
         assert reopened.json()["status"] == "open"
         assert login(creative).get("/api/v1/requests", {"mine": "true"}).json()["count"] == 1
 
+    def test_who_pays_is_logged_read_and_changed(self, login, lan, sua_viet):
+        browser = login(lan)
+        body = {"client_id": sua_viet.pk, "title": "Thêm bản cắt dọc"}
+        absorbed = browser.post("/api/v1/requests", json.dumps(body), "application/json")
+        assert (absorbed.status_code, absorbed.json()["paid_by"]) == (201, "agency")
+        billable = browser.post(
+            "/api/v1/requests", json.dumps(body | {"paid_by": "client"}), "application/json"
+        )
+        assert (billable.status_code, billable.json()["paid_by"]) == (201, "client")
+        item_id = billable.json()["id"]
+        assert browser.get(f"/api/v1/requests/{item_id}").json()["paid_by"] == "client"
+        changed = browser.patch(
+            f"/api/v1/requests/{item_id}", json.dumps({"paid_by": "agency"}), "application/json"
+        )
+        assert (changed.status_code, changed.json()["paid_by"]) == (200, "agency")
+        cleared = browser.patch(
+            f"/api/v1/requests/{item_id}", json.dumps({"paid_by": None}), "application/json"
+        )
+        assert (cleared.status_code, cleared.json()["field"]) == (400, "paid_by")
+        assert ClientRequest.objects.get(pk=item_id).paid_by == "agency"
+
     @pytest.mark.parametrize(
         "changes,status",
         [
+            ({"paid_by": "nobody"}, 422),
             ({"severity": "urgent"}, 422),
             ({"title": ""}, 422),
             ({"raised_by_id": 999999}, 400),

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from faker.providers.person.vi_VN import Provider as VietnameseNames
 
+from kam.budgets.models import Cost
 from kam.clients.models import AgencyService, Client
 from kam.core.models import AuditEvent
 from kam.growth.models import Stage
@@ -30,9 +31,11 @@ def empty_the_database() -> None:
     Proposal.objects.update(
         status="lost", approved_version=None, lost_reason="-", decided_on="2000-01-01"
     )
+    # A bill points at its purchase order (PROTECT): the bills go before the orders.
+    Cost.objects.exclude(order=None).delete()
     # Later apps and models point at earlier ones: delete from the last one back, keeping the
     # service catalogue and the pipeline's stages, which come with the migrations.
-    for label in ("delivery", "pitching", "growth", "clients"):
+    for label in ("budgets", "delivery", "pitching", "growth", "clients"):
         for model in reversed(list(apps.get_app_config(label).get_models())):
             if model not in (AgencyService, Stage):
                 model.objects.all().delete()

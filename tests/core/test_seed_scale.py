@@ -21,7 +21,7 @@ from tests.core.test_commands import empty_the_database
 SMALL = seed.Volumes(
     users=45, teams=4, kams=9, clients=90, key_clients=20, stakeholders=400,
     interactions=2_500, history_days=200, opportunities=300, briefs=60, ideas=240, proposals=40,
-    contracts=30, projects=36, tasks=400, bookings=80,
+    contracts=30, projects=36, tasks=400, bookings=80, cost_lines=1_500, time_entries=300,
 )  # fmt: skip
 
 

@@ -33,6 +33,7 @@ from kam.delivery.models import (
     TaskDependency,
 )
 from kam.pitching import services as pitching_services
+from tests.budgets.factories import budgeted_project
 from tests.clients.factories import ClientFactory, StakeholderFactory
 from tests.delivery.factories import (
     VALUE,
@@ -1761,6 +1762,38 @@ class TestChangeRequests:
             caller.send("delete", f"/change-lines/{added.json()['id']}"),
         ]
         assert [answer.status_code for answer in answers] == [409, 409, 409]
+
+    def test_who_pays_for_a_change_is_recorded_and_changed(self, api, lan, project):
+        caller = api(lan)
+        body = {"requested_by_id": stakeholder(project).pk, "title": "X", "description": "Y"}
+        billable = caller.send("post", f"/projects/{project.pk}/change-requests", body)
+        assert (billable.status_code, billable.json()["paid_by"]) == (201, "client")
+        absorbed = caller.send(
+            "post", f"/projects/{project.pk}/change-requests", body | {"paid_by": "agency"}
+        )
+        assert (absorbed.status_code, absorbed.json()["paid_by"]) == (201, "agency")
+        change_id = billable.json()["id"]
+        changed = caller.send("patch", f"/change-requests/{change_id}", {"paid_by": "agency"})
+        assert (changed.status_code, changed.json()["paid_by"]) == (200, "agency")
+        assert caller.get("/change-requests").json()["items"][0]["paid_by"] == "agency"
+        wrong = caller.send("patch", f"/change-requests/{change_id}", {"paid_by": "nobody"})
+        assert wrong.status_code == 422
+        cleared = caller.send("patch", f"/change-requests/{change_id}", {"paid_by": None})
+        assert (cleared.status_code, cleared.json()["field"]) == (400, "paid_by")
+        assert ChangeRequest.objects.get(pk=change_id).paid_by == "agency"
+
+    def test_the_clients_approval_takes_the_change_into_the_budget(self, api, lan, sua_viet):
+        # The approval is the budgets API's: the budget gets the change's lines, and one that
+        # would take the margin under the floor waits for a Director (tests/budgets/test_api.py).
+        budget = budgeted_project(client=sua_viet)
+        change = change_request(budget.project)
+        line(change, cost=50_000_000, price=80_000_000)
+        approved = api(lan).send("post", f"/change-requests/{change.pk}/approve", {})
+        assert approved.status_code == 200, approved.content
+        assert approved.json()["status"] == "approved"
+        added = budget.lines.get(change_request=change)
+        assert (added.cost_amount, added.price_amount) == (50_000_000, 80_000_000)
+        assert AuditEvent.objects.filter(verb="budget.change_taken_in").exists()
 
     def test_a_rejected_change_moves_nothing(self, api, lan, project):
         change = change_request(project, days_effect=10)

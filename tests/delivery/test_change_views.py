@@ -132,6 +132,7 @@ class TestRecordingAChange:
                 "title": "Thêm phụ đề tiếng Anh",
                 "description": "Cho bản TVC chiếu quốc tế",
                 "days_effect": "3",
+                "paid_by": "client",
             },
         )
         change = ChangeRequest.objects.get()
@@ -153,6 +154,7 @@ class TestRecordingAChange:
                 "description": "Cho bản quốc tế",
                 "requested_on": days(3).isoformat(),
                 "days_effect": "0",
+                "paid_by": "client",
             },
         )
         assert response.status_code == 422
@@ -167,11 +169,12 @@ class TestRecordingAChange:
             "description": change.description,
             "requested_on": change.requested_on.isoformat(),
             "days_effect": "7",
+            "paid_by": "agency",
         }
         response = login(lan).post(url("change_edit", change.pk), data)
         assert response["Location"] == url("change_detail", change.pk)
         change.refresh_from_db()
-        assert (change.title, change.days_effect) == ("Thêm 3 KOL", 7)
+        assert (change.title, change.days_effect, change.paid_by) == ("Thêm 3 KOL", 7, "agency")
 
 
 class TestTheChangePage:
@@ -231,8 +234,9 @@ class TestTheChangePage:
         change = change_of(project, asker)
         ends_on = project.ends_on
         http = login(lan)
+        # The client's approval revises the budget too: budgets records it.
         response = http.post(
-            url("change_approve", change.pk),
+            reverse("budgets:change_approve", args=[change.pk]),
             {"approve-decided_on": timezone.localdate().isoformat(), "approve-note": "Đồng ý"},
         )
         assert response["Location"] == url("change_detail", change.pk) + "#decision"
@@ -289,8 +293,10 @@ class TestWhoSeesChanges:
             assert http.get(url("change_create", project.pk)).status_code == 404
             for name in ("change_detail", "change_edit"):
                 assert http.get(url(name, change.pk)).status_code == 404
-            for name in ("change_line_add", "change_approve", "change_reject"):
+            for name in ("change_line_add", "change_reject"):
                 assert http.post(url(name, change.pk), line_form()).status_code == 404
+            approve = reverse("budgets:change_approve", args=[change.pk])
+            assert http.post(approve, line_form()).status_code == 404
             assert http.get(url("change_line_edit", line.pk)).status_code == 404
             assert http.post(url("change_line_remove", line.pk)).status_code == 404
         change.refresh_from_db()
@@ -300,4 +306,5 @@ class TestWhoSeesChanges:
         change = change_of(project, asker)
         page = login(finance).get(url("change_detail", change.pk))
         assert page.status_code == 200 and page.context["can_change"] is False
-        assert login(finance).post(url("change_approve", change.pk)).status_code == 404
+        approve = reverse("budgets:change_approve", args=[change.pk])
+        assert login(finance).post(approve).status_code == 404

@@ -15,12 +15,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from kam.api import api
+from kam.budgets import services as budgets
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
 from kam.delivery import services as delivery
 from kam.growth.models import Handover, Stage
 from kam.people import services
 from kam.people.models import Department, User
 from kam.pitching import services as pitching
+from tests.budgets.factories import budgeted_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.conftest import make_everyone
 from tests.delivery.factories import signed_contract
@@ -467,7 +469,7 @@ DELIVERY_FORM_PAGES = [
     "task_create", "task_edit", "task_slip",
 ]  # fmt: skip
 DELIVERY_CLICKS = [
-    "booking_confirm", "booking_done", "change_approve", "change_line_remove", "change_reject",
+    "booking_confirm", "booking_done", "change_line_remove", "change_reject",
     "check_remove", "check_tick", "check_untick", "commitment_remove", "contract_file_remove",
     "dependency_remove", "milestone_reach", "milestone_remove", "phase_remove", "phase_start",
     "project_delete", "task_delete",
@@ -504,8 +506,85 @@ POSTS |= {
     **{f"delivery:{name}": DELIVERY_FORM for name in [*DELIVERY_FORM_PAGES, *DELIVERY_FORM_POSTS]},
     **{f"delivery:{name}": DELIVERY_CLICK for name in DELIVERY_CLICKS},
 }
+# Budgets. Money is for the KAM side of the client and Finance: a department member, a Planner
+# or Sales gets 404 on every budgets page but their own timesheet. Purchase orders and bills are
+# Finance's too; the Director of the client's owner (and admins) decide what goes under the
+# margin floor and re-baselines; Finance and admins keep the books.
+BUDGET_READERS = [*CLIENT_CHANGERS, "finance"]
+BUDGET_READ = {"own": expect(ok=BUDGET_READERS), "other": OTHER_CLIENT_READ}
+COST_RECORDERS = {"own": expect(ok=BUDGET_READERS), "other": OTHER_CLIENT_READ}
+BOOKS = expect(ok=["admin", "finance"])
+BUDGET_POST_ONLY = [
+    "budget_create", "budget_floor", "booking_order", "cost_cancel", "baseline_start",
+    "baseline_line_add", "baseline_line_remove", "baseline_submit", "baseline_approve",
+    "baseline_reject", "baseline_discard", "approval_decide", "change_approve",
+    "change_ask_approval",
+]  # fmt: skip
+PAGES |= {
+    "budgets:budget_list": expect(ok=BUDGET_READERS),
+    "budgets:approval_list": expect(ok=BUDGET_READERS),
+    "budgets:profitability": expect(ok=BUDGET_READERS),
+    "budgets:books": BOOKS,
+    "budgets:timesheet": everyone(),
+    **{
+        f"budgets:{name}": BUDGET_READ
+        for name in [
+            "project_panel", "budget_detail", "baseline_detail", "approval_detail",
+            "change_panel", "request_panel",
+        ]
+    },
+    "budgets:cost_create": COST_RECORDERS,
+    "budgets:baseline_edit": CLIENT_CHANGE,
+    "budgets:baseline_line_edit": CLIENT_CHANGE,
+    **{f"budgets:{name}": POST_ONLY for name in BUDGET_POST_ONLY},
+    "budgets:month_close": everyone(405),
+    "budgets:rate_create": everyone(405),
+}  # fmt: skip
+DIRECTOR_FORM = {"own": expect(ok=["admin", "director"], status=422), "other": ADMIN_FORM}
+POSTS |= {
+    # Set up on the delivery project, which has none yet.
+    "budgets:budget_create": PITCH_CLICK,
+    "budgets:budget_floor": DIRECTOR_FORM,
+    "budgets:cost_create": {
+        "own": expect(ok=BUDGET_READERS, status=422),
+        "other": expect(ok=["admin", "finance"], status=422),
+    },
+    "budgets:booking_order": {
+        "own": expect(ok=BUDGET_READERS, status=302),
+        "other": expect(ok=["admin", "finance"], status=302),
+    },
+    # Refused without its reason: back to the budget, told why.
+    "budgets:cost_cancel": {
+        "own": expect(ok=BUDGET_READERS, status=302),
+        "other": expect(ok=["admin", "finance"], status=302),
+    },
+    "budgets:baseline_start": PITCH_CLICK,  # refused beside the draft: back to the budget
+    "budgets:baseline_edit": PITCH_CLICK,  # a draft's reason may be empty until it is sent
+    "budgets:baseline_line_add": PITCH_FORM,
+    "budgets:baseline_line_edit": PITCH_FORM,
+    "budgets:baseline_line_remove": PITCH_CLICK,
+    "budgets:baseline_submit": PITCH_CLICK,
+    "budgets:baseline_discard": PITCH_CLICK,
+    "budgets:baseline_approve": DIRECTOR_FORM,
+    "budgets:baseline_reject": DIRECTOR_FORM,
+    "budgets:approval_decide": DIRECTOR_FORM,
+    "budgets:change_approve": PITCH_CLICK,
+    "budgets:change_ask_approval": PITCH_CLICK,  # nothing to ask without a budget: told so
+    "budgets:month_close": expect(ok=["admin", "finance"], status=422),
+    "budgets:rate_create": expect(ok=["admin", "finance"], status=422),
+}
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "budget_create": "project",
+    "budget_": "budget",
+    "cost_create": "budget",
+    "cost_": "cost",
+    "booking_order": "money_booking",
+    "baseline_start": "budget",
+    "baseline_line_add": "baseline",
+    "baseline_line_": "baseline_line",
+    "baseline_": "baseline",
+    "approval_": "approval",
     "project_create": "contract",
     "amendment_create": "contract",
     "milestone_create": "contract",
@@ -1057,7 +1136,107 @@ OPERATIONS |= {
         for write, (status, body) in API_DELIVERY_WRITES.items()
     },
 }  # fmt: skip
+
+
+# Budgets: reads are the money readers' (lists answer everyone, empty for those who see no
+# money); the KAM side writes budgets and baselines, Finance records costs too, the Director of
+# the client's owner decides; one's hours are one's own (an entry of another, admins' included,
+# reads as missing); Finance and admins keep the books.
+def api_money(ok: list[str], status: int, *, other: tuple = ("admin",)) -> dict:
+    return {
+        "own": expect(ok=ok, status=status, anonymous=401),
+        "other": expect(ok=list(other), status=status, anonymous=401),
+    }
+
+
+def api_recorders(status: int) -> dict:
+    """Costs: the KAM side of lan's client and Finance; Finance and admins on minh's."""
+    return api_money(BUDGET_READERS, status, other=("admin", "finance"))
+
+
+API_BUDGET_READS = [
+    "/budgets/{budget_id}", "/budgets/{budget_id}/lines", "/budgets/{budget_id}/baselines",
+    "/baselines/{baseline_id}", "/costs/{cost_id}", "/margin-approvals/{approval_id}",
+    "/change-requests/{change_id}/money",
+]  # fmt: skip
+API_DIRECTORS = ["admin", "director"]
+OPERATIONS |= {
+    **{
+        f"GET /api/v1{path}": (API_EVERYONE, None)
+        for path in [
+            "/budgets", "/costs", "/margin-approvals", "/time-entries", "/closed-months",
+            "/cost-rates",
+        ]
+    },
+    **{f"GET /api/v1{path}": (API_CLIENT_READ, None) for path in API_BUDGET_READS},
+    # A report, like its page: those who see no money are not told it exists.
+    "GET /api/v1/reports/profitability": (expect(ok=BUDGET_READERS, anonymous=401), None),
+    "POST /api/v1/budgets": (api_money(CLIENT_CHANGERS, 201), {"project_id": "{project}"}),
+    "PATCH /api/v1/budgets/{budget_id}/floor": (
+        api_money(API_DIRECTORS, 200), {"margin_floor_percent": 15, "reason": "Khách chiến lược"},
+    ),
+    "POST /api/v1/budgets/{budget_id}/baselines": (
+        api_money(CLIENT_CHANGERS, 409), {"reason": "Tăng phạm vi"},
+    ),
+    "PATCH /api/v1/baselines/{baseline_id}": (api_money(CLIENT_CHANGERS, 200), {"reason": "Khác"}),
+    "DELETE /api/v1/baselines/{baseline_id}": (api_money(CLIENT_CHANGERS, 204), None),
+    "POST /api/v1/baselines/{baseline_id}/lines": (api_money(CLIENT_CHANGERS, 201), LINE),
+    "PATCH /api/v1/baseline-lines/{baseline_line_id}": (
+        api_money(CLIENT_CHANGERS, 200), {"quantity": 2},
+    ),
+    "DELETE /api/v1/baseline-lines/{baseline_line_id}": (api_money(CLIENT_CHANGERS, 204), None),
+    "POST /api/v1/baselines/{baseline_id}/submit": (api_money(CLIENT_CHANGERS, 200), {}),
+    # The draft is not waiting for a decision yet: the Director may, and is told it is a draft.
+    "POST /api/v1/baselines/{baseline_id}/approve": (api_money(API_DIRECTORS, 409), {"note": "OK"}),
+    "POST /api/v1/baselines/{baseline_id}/reject": (
+        api_money(API_DIRECTORS, 409), {"note": "Chưa"},
+    ),
+    "POST /api/v1/costs": (
+        api_recorders(201),
+        {"project_id": "{money_project}", "kind": "bill", "supplier": "Sao Mai",
+         "description": "Quay", "amount": 1000},
+    ),
+    "POST /api/v1/costs/{cost_id}/cancel": (
+        api_recorders(200), {"reason": "Nhập trùng"},
+    ),
+    # The delivery side's booking is only proposed: those who may are told so.
+    "POST /api/v1/bookings/{booking_id}/order": (api_recorders(409), {}),
+    "POST /api/v1/margin-approvals/{approval_id}/decide": (
+        api_money(API_DIRECTORS, 200), {"approve": True, "note": "Khách chiến lược"},
+    ),
+    # The delivery side's change has no budget to guard: nothing to ask.
+    "POST /api/v1/change-requests/{change_id}/margin-approval": (
+        api_money(CLIENT_CHANGERS, 400), {"reason": "Giữ khách"},
+    ),
+    "PUT /api/v1/time-entries": (
+        {
+            "own": expect(ok=[*CLIENT_CHANGERS, "department_member"], anonymous=401),
+            "other": API_ADMIN_ONLY,
+        },
+        {"task_id": "{task}", "worked_on": "2026-01-05", "hours": 1.5},
+    ),
+    "DELETE /api/v1/time-entries/{time_entry_id}": (
+        {
+            "own": expect(ok=["kam"], status=204, anonymous=401),
+            "other": expect(anonymous=401),
+        },
+        None,
+    ),
+    "POST /api/v1/closed-months": (
+        expect(ok=["admin", "finance"], status=201, anonymous=401), {"month": "2026-01-01"},
+    ),
+    "POST /api/v1/cost-rates": (
+        expect(ok=["admin", "finance"], status=201, anonymous=401),
+        {"department_id": None, "hourly_amount": 200000, "valid_from": "2026-01-01"},
+    ),
+}  # fmt: skip
 API_RECORDS = {
+    "{budget_id}": "budget",
+    "{baseline_id}": "baseline",
+    "{baseline_line_id}": "baseline_line",
+    "{cost_id}": "cost",
+    "{approval_id}": "approval",
+    "{time_entry_id}": "time_entry",
     "{contract_id}": "contract",
     "{milestone_id}": "milestone",
     "{commitment_id}": "commitment",
@@ -1098,14 +1277,18 @@ API_RECORDS = {
 
 def _fill_body(body: dict, everyone, records, side=None) -> str:
     """The JSON body with "{persona}", "{client}" and "{stage}" (lan's side's), "{spare}" and
-    "{won}" replaced by ids; "{prior}" and "{stakeholder}" by those of the side the operation
-    acts on (a task waits for a task of its own project; a change is asked by its client)."""
+    "{won}" replaced by ids; "{prior}", "{stakeholder}", "{project}", "{task}" and
+    "{money_project}" by those of the side the operation acts on (a task waits for a task of its
+    own project; a change is asked by its client; costs go on the side's budgeted project)."""
     text = json.dumps(body, ensure_ascii=False)
     own = records["own"]
     named = {
         **everyone,
         **{kind: own[kind] for kind in ("client", "stage", "brief", "proposal")},
-        **{kind: records[side or "own"][kind] for kind in ("prior", "stakeholder")},
+        **{
+            kind: records[side or "own"][kind]
+            for kind in ("prior", "stakeholder", "project", "task", "money_project")
+        },
         "spare": records["spare"],
         "won": records["won"],
     }
@@ -1198,6 +1381,10 @@ DELIVERY_KINDS = (
     "contract", "milestone", "commitment", "amendment", "contract_file", "project", "phase",
     "check", "task", "prior", "booking", "change", "change_line", "feed",
 )  # fmt: skip
+BUDGET_KINDS = (
+    "money_project", "budget", "baseline", "baseline_line", "cost", "approval", "money_booking",
+    "time_entry",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -1251,6 +1438,9 @@ def records(everyone) -> dict:
             client=other["client"], kam=minh, department=Department.objects.get(code="kol")
         ),
     )
+
+    own.add(BUDGET_KINDS, _budget_records(client=own["client"], kam=lan))
+    other.add(BUDGET_KINDS, _budget_records(client=other["client"], kam=minh))
 
     spare = ClientFactory(owner=lan, legal_name="Dự phòng")
     won = OpportunityFactory(client=spare, status="won", closed_on="2026-11-02")
@@ -1386,6 +1576,49 @@ def _delivery_records(*, client, kam, department) -> dict:
         "change_line": change_line,
         "feed": SimpleNamespace(pk=delivery.reset_calendar_feed(by=kam).token),
     }
+
+
+def _budget_records(*, client, kam) -> dict:
+    """A second project of the side's client, from an approved estimate, with its budget: a
+    draft re-baseline, a bill, a cost held for the Director, a confirmed KOL booking not ordered
+    yet, and two hours of the KAM's on a task of theirs."""
+    budget = budgeted_project(client=client)
+    project = budget.project
+    baseline = budgets.start_baseline(by=kam, budget=budget, reason="Tăng phạm vi")
+    cost_fields = {"project": project, "kind": "bill", "supplier": "Sao Mai", "description": "Quay"}
+    cost = budgets.record_cost(by=kam, amount=1_000_000, **cost_fields)
+    held = budgets.record_cost(by=kam, amount=700_000_000, margin_reason="Quay lại", **cost_fields)
+    today = timezone.localdate()
+    booking = delivery.add_booking(
+        by=kam,
+        project=project,
+        kind="kol",
+        name="KOL C",
+        fee_amount=50_000_000,
+        starts_on=today + timedelta(days=3),
+        ends_on=today + timedelta(days=3),
+    )
+    delivery.confirm_booking(by=kam, booking=booking)
+    task = delivery.create_task(
+        by=kam,
+        project=project,
+        title="Duyệt kịch bản",
+        vendor="Studio",
+        assignee=kam,
+        starts_on=today,
+        due_on=today + timedelta(days=5),
+    )
+    entry = budgets.enter_time(by=kam, task=task, worked_on=today, hours=2)
+    return {
+        "money_project": project,
+        "budget": budget,
+        "baseline": baseline,
+        "baseline_line": baseline.lines.first(),
+        "cost": cost,
+        "approval": held.margin_approval,
+        "money_booking": booking,
+        "time_entry": entry,
+    }  # fmt: skip
 
 
 @pytest.fixture(scope="module")

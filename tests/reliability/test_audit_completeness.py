@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from kam.budgets import services as budgets
 from kam.clients import services as clients
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from kam.core.models import AuditEvent
@@ -21,6 +22,7 @@ from kam.growth.models import Handover
 from kam.people import services as people
 from kam.pitching import services as pitching
 from kam.pitching.models import CreativeBrief
+from tests.budgets.factories import budgeted_project, estimated_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.delivery.factories import (
     approved_proposal,
@@ -1031,6 +1033,234 @@ AUDITED |= {
 NOT_AUDITED["kam.delivery.services.contract_draft_from"] = "reads a proposal; writes nothing"
 
 
+# --- Budgets --------------------------------------------------------------------------------
+def _budget(actors):
+    return _fresh(budgeted_project(client=_client(actors)))
+
+
+def _draft_baseline(actors):
+    budget = budgeted_project(client=_client(actors))
+    return _fresh(budgets.start_baseline(by=actors["lan"], budget=budget, reason="Tăng phạm vi"))
+
+
+def _pending_baseline(actors):
+    baseline = _draft_baseline(actors)
+    return _fresh(budgets.submit_baseline(by=actors["lan"], baseline=baseline))
+
+
+def _bill(actors, **fields):
+    budget = budgeted_project(client=_client(actors))
+    values = {"kind": "bill", "supplier": "Sao Mai", "description": "Quay", "amount": 1000}
+    return _fresh(
+        budgets.record_cost(by=actors["lan"], project=budget.project, **{**values, **fields})
+    )
+
+
+def _held_cost(actors):
+    return _bill(actors, amount=700_000_000, margin_reason="Quay lại")
+
+
+def _guarded_change(actors):
+    budget = budgeted_project(client=_client(actors))
+    change = delivery.create_change_request(
+        by=actors["lan"],
+        project=budget.project,
+        title="Thêm TVC",
+        description="Bản 15 giây",
+        requested_by=StakeholderFactory(client=budget.project.client),
+        paid_by="agency",
+    )
+    delivery.add_change_line(
+        by=actors["lan"], change=change, **{**LINE, "unit_cost_amount": 300_000_000}
+    )
+    return _fresh(change)
+
+
+def _approved_change(actors):
+    """A small change the budget's margin easily takes, approved by the client."""
+    budget = budgeted_project(client=_client(actors))
+    change = delivery.create_change_request(
+        by=actors["lan"],
+        project=budget.project,
+        title="Thêm video",
+        description="2 video",
+        requested_by=StakeholderFactory(client=budget.project.client),
+    )
+    delivery.add_change_line(by=actors["lan"], change=change, **LINE)
+    _fresh(change)
+    budgets.approve_change(by=actors["lan"], change=change)
+    return budget  # fmt: skip
+
+
+def _confirmed_booking(actors):
+    budget = budgeted_project(client=_client(actors))
+    booking = delivery.add_booking(
+        by=actors["lan"],
+        project=budget.project,
+        kind="kol",
+        name="KOL Hà Anh",
+        fee_amount=50_000_000,
+        starts_on=_day(3),
+        ends_on=_day(3),
+    )
+    return _fresh(delivery.confirm_booking(by=actors["lan"], booking=booking))
+
+
+def _own_task(actors):
+    budget = budgeted_project(client=_client(actors))
+    return _fresh(
+        delivery.create_task(
+            by=actors["lan"],
+            project=budget.project,
+            title="Key visual",
+            assignee=actors["lan"],
+            starts_on=_day(),
+            due_on=_day(5),
+            vendor="Studio",
+        )
+    )
+
+
+AUDITED |= {
+    "kam.budgets.services.create_budget": (
+        lambda a: budgets.create_budget(
+            by=a["lan"], project=_fresh(estimated_project(client=_client(a)))
+        ),
+        "budget.created",
+    ),
+    "kam.budgets.services.set_margin_floor": (
+        lambda a: budgets.set_margin_floor(
+            by=a["director"], budget=_budget(a), percent=15, reason="Khách chiến lược"
+        ),
+        "budget.floor_changed",
+    ),
+    "kam.budgets.services.start_baseline": (
+        lambda a: budgets.start_baseline(by=a["lan"], budget=_budget(a), reason="Tăng phạm vi"),
+        "baseline.started",
+    ),
+    "kam.budgets.services.update_baseline": (
+        lambda a: budgets.update_baseline(by=a["lan"], baseline=_draft_baseline(a), reason="Khác"),
+        "baseline.updated",
+    ),
+    "kam.budgets.services.add_baseline_line": (
+        lambda a: (
+            budgets.add_baseline_line(
+                by=a["lan"],
+                baseline=_draft_baseline(a),
+                kind="vendor",
+                description="In ấn",
+                quantity=1,
+                unit_cost_amount=100,
+                unit_price_amount=150,
+            ).baseline
+        ),
+        "baseline.line_added",
+    ),
+    "kam.budgets.services.update_baseline_line": (
+        lambda a: (
+            budgets.update_baseline_line(
+                by=a["lan"], line=_draft_baseline(a).lines.first(), quantity=3
+            ).baseline
+        ),
+        "baseline.line_changed",
+    ),
+    "kam.budgets.services.remove_baseline_line": (
+        lambda a: (
+            lambda baseline: (
+                budgets.remove_baseline_line(by=a["lan"], line=baseline.lines.first()),
+                baseline,
+            )[1]
+        )(_draft_baseline(a)),
+        "baseline.line_removed",
+    ),
+    "kam.budgets.services.submit_baseline": (
+        lambda a: budgets.submit_baseline(by=a["lan"], baseline=_draft_baseline(a)),
+        "baseline.submitted",
+    ),
+    "kam.budgets.services.approve_baseline": (
+        lambda a: budgets.approve_baseline(
+            by=a["director"], baseline=_pending_baseline(a), note="OK"
+        ),
+        "baseline.approved",
+    ),
+    "kam.budgets.services.reject_baseline": (
+        lambda a: budgets.reject_baseline(
+            by=a["director"], baseline=_pending_baseline(a), note="Chưa"
+        ),
+        "baseline.rejected",
+    ),
+    "kam.budgets.services.discard_baseline": (
+        lambda a: (
+            lambda baseline: (
+                budgets.discard_baseline(by=a["lan"], baseline=baseline),
+                baseline.budget,
+            )[1]
+        )(_draft_baseline(a)),
+        "baseline.discarded",
+    ),
+    "kam.budgets.services.record_cost": (
+        lambda a: (
+            budgets.record_cost(
+                by=a["lan"],
+                project=_budget(a).project,
+                kind="bill",
+                supplier="Sao Mai",
+                description="Quay",
+                amount=1000,
+            ).project
+        ),
+        "cost.recorded",
+    ),
+    "kam.budgets.services.record_order_for_booking": (
+        lambda a: budgets.record_order_for_booking(by=a["lan"], booking=_confirmed_booking(a)),
+        "cost.recorded",
+    ),
+    "kam.budgets.services.cancel_cost": (
+        lambda a: budgets.cancel_cost(by=a["lan"], cost=_bill(a), reason="Nhập trùng"),
+        "cost.cancelled",
+    ),
+    "kam.budgets.services.decide_margin": (
+        lambda a: budgets.decide_margin(
+            by=a["director"], approval=_held_cost(a).margin_approval, approve=True, note="OK"
+        ),
+        "margin.approved",
+    ),
+    "kam.budgets.services.request_change_approval": (
+        lambda a: budgets.request_change_approval(
+            by=a["lan"], change=_guarded_change(a), reason="Giữ khách"
+        ),
+        "margin.requested",
+    ),
+    "kam.budgets.services.approve_change": (_approved_change, "budget.change_taken_in"),
+    "kam.budgets.services.enter_time": (
+        lambda a: (
+            budgets.enter_time(by=a["lan"], task=_own_task(a), worked_on=_day(), hours=2).task
+        ),
+        "time.entered",
+    ),
+    "kam.budgets.services.remove_time": (
+        lambda a: (lambda entry: (budgets.remove_time(by=a["lan"], entry=entry), entry.task)[1])(
+            _fresh(budgets.enter_time(by=a["lan"], task=_own_task(a), worked_on=_day(), hours=2))
+        ),
+        "time.removed",
+    ),
+    "kam.budgets.services.close_month": (
+        lambda a: budgets.close_month(by=a["finance"], month=_day()),
+        "month.closed",
+    ),
+    "kam.budgets.services.set_cost_rate": (
+        lambda a: budgets.set_cost_rate(
+            by=a["finance"], department=None, hourly_amount=200_000, valid_from=_day()
+        ),
+        "rate.set",
+    ),
+}
+COMPOSITE["kam.budgets.services.approve_change"] = "the change taken into the project (delivery)"
+NOT_AUDITED["kam.budgets.services.email_budget_warnings"] = (
+    "a job mailing warnings recorded when their threshold was crossed; it stamps them as sent"
+)
+
+
 # Calls that change nothing: they must leave no event.
 NO_CHANGE = {
     "update_user": lambda a: people.update_user(by=a["admin"], user=a["lan"], email=a["lan"].email),
@@ -1106,6 +1336,12 @@ NO_CHANGE = {
     ),
     "update_change_line": lambda a: delivery.update_change_line(
         by=a["lan"], line=_change_line(a), quantity=1
+    ),
+    "update_baseline": lambda a: budgets.update_baseline(
+        by=a["lan"], baseline=_draft_baseline(a), reason="Tăng phạm vi"
+    ),
+    "update_baseline_line": lambda a: budgets.update_baseline_line(
+        by=a["lan"], line=_draft_baseline(a).lines.get(kind="kol"), quantity=2
     ),
 }
 

@@ -7,10 +7,12 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from kam.budgets import services as budgets
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, SpecialTerm
 from kam.delivery import services as delivery
 from kam.growth.models import Stage
 from kam.pitching import services as pitching
+from tests.budgets.factories import budgeted_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.delivery.factories import draft_contract, running_project
 from tests.growth.factories import LeadFactory, OpportunityFactory
@@ -63,9 +65,9 @@ FORM_PAGES = [
     ("clients:term_edit", "lan", "pending_term",
      {"kind": "price", "description": "Giảm 10%", "valid_from": "2026-12-01"}),
     ("clients:client_request_add", "lan", "sua_viet",
-     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
+     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium", "paid_by": "agency"}),
     ("clients:request_edit", "lan", "open_request",
-     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium"}),
+     {"kind": "request", "title": "Thêm bản TVC", "severity": "medium", "paid_by": "agency"}),
     ("clients:client_plan_add", "lan", "sua_viet", {"year": "2027", "objectives": "Tăng 20%"}),
     ("clients:plan_edit", "lan", "plan_2027", {"year": "2027", "objectives": "Tăng 20%"}),
     ("clients:play_edit", "lan", "play_kol",
@@ -120,7 +122,14 @@ FORM_PAGES = [
       "ends_on": "2027-01-01"}),
     ("delivery:change_edit", "lan", "change",
      {"requested_by": "{stakeholder_ha}", "title": "Thêm video", "description": "2 video",
-      "requested_on": "2026-11-01", "days_effect": "0"}),
+      "requested_on": "2026-11-01", "days_effect": "0", "paid_by": "client"}),
+    ("budgets:cost_create", "lan", "budget",
+     {"kind": "bill", "supplier": "Sao Mai", "description": "Quay", "amount": "1000",
+      "incurred_on": "2026-11-01"}),
+    ("budgets:baseline_edit", "lan", "rebaseline", {"reason": "Tăng phạm vi"}),
+    ("budgets:baseline_line_edit", "lan", "rebaseline_line",
+     {"kind": "vendor", "description": "In ấn", "quantity": "1", "unit_cost_amount": "8",
+      "unit_price_amount": "10"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -253,6 +262,21 @@ def change(running, lan, stakeholder_ha):
         by=lan, project=running, requested_by=stakeholder_ha, title="Thêm video",
         description="2 video",
     )  # fmt: skip
+
+
+@pytest.fixture
+def budget(sua_viet):
+    return budgeted_project(client=sua_viet)
+
+
+@pytest.fixture
+def rebaseline(budget, lan):
+    return budgets.start_baseline(by=lan, budget=budget, reason="Tăng phạm vi")
+
+
+@pytest.fixture
+def rebaseline_line(rebaseline):
+    return rebaseline.lines.first()
 
 
 def _value(value: str, everyone, request) -> str | list[str]:

@@ -399,6 +399,12 @@ class ClientRequest(models.Model):
         IN_PROGRESS = "in_progress", _("in progress")
         RESOLVED = "resolved", _("resolved")
 
+    class PaidBy(models.TextChoices):
+        """Who pays for what the ask costs: billed to the client or absorbed by the agency."""
+
+        CLIENT = "client", _("the client (billable)")
+        AGENCY = "agency", _("the agency (absorbed)")
+
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="requests", verbose_name=_("client")
     )
@@ -435,6 +441,9 @@ class ClientRequest(models.Model):
     due_on = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    paid_by = models.CharField(
+        _("who pays"), max_length=6, choices=PaidBy.choices, default=PaidBy.AGENCY
     )
     resolution = models.TextField(_("resolution"), max_length=4000, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -50,6 +50,8 @@ class Volumes:
     projects: int
     tasks: int
     bookings: int
+    cost_lines: int  # purchase orders, vendors' bills and time entries together
+    time_entries: int  # of the cost lines, those that are hours people entered
 
 
 # "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
@@ -60,6 +62,9 @@ SCALES: dict[str, Volumes | None] = {
         interactions=200_000, history_days=365, opportunities=6_000,
         briefs=2_400, ideas=10_000, proposals=2_000,
         contracts=1_600, projects=2_000, tasks=60_000, bookings=8_000,
+        # Issue 8's profitability set: 2,000 projects and 500,000 cost lines, of which the
+        # hours its hundred people can log in a year (a working day each at most).
+        cost_lines=500_000, time_entries=50_000,
     ),
     "large": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
@@ -70,6 +75,7 @@ SCALES: dict[str, Volumes | None] = {
         # Most approved proposals become contracts, the rest are signed directly (retainers);
         # some contracts run a second project; about 30 tasks and 4 bookings a project.
         contracts=8_000, projects=10_000, tasks=300_000, bookings=40_000,
+        cost_lines=500_000, time_entries=120_000,
     ),
 }  # fmt: skip
 

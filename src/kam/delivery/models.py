@@ -675,6 +675,12 @@ class ChangeRequest(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what changes"), max_length=4000)
     days_effect = models.SmallIntegerField(_("effect on delivery (days)"), default=0)
+    paid_by = models.CharField(
+        _("who pays"),
+        max_length=6,
+        choices=ClientRequest.PaidBy.choices,
+        default=ClientRequest.PaidBy.CLIENT,
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

@@ -80,7 +80,6 @@ urlpatterns = [
     path("change-requests/<int:pk>/lines/", changes.change_line_add, name="change_line_add"),
     path("change-lines/<int:pk>/edit/", changes.change_line_edit, name="change_line_edit"),
     path("change-lines/<int:pk>/remove/", changes.change_line_remove, name="change_line_remove"),
-    path("change-requests/<int:pk>/approve/", changes.change_approve, name="change_approve"),
     path("change-requests/<int:pk>/reject/", changes.change_reject, name="change_reject"),
     # The calendar feed
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),

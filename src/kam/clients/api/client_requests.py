@@ -35,6 +35,9 @@ class RequestOut(Schema):
     department_id: int | None
     assignee: PersonRef | None
     due_on: date | None
+    paid_by: ClientRequest.PaidBy = Field(
+        description="who pays for what it costs: the client (billable) or the agency (absorbed)"
+    )
     status: ClientRequest.Status
     resolution: str
     resolved_at: datetime | None
@@ -63,11 +66,13 @@ class RequestPatch(Schema):
     department_id: BodyId | None = None
     assignee_id: BodyId | None = None
     due_on: IsoDate | None = None
+    paid_by: ClientRequest.PaidBy | None = None
 
 
 class RequestIn(RequestPatch):
     client_id: BodyId
     title: str = Field(min_length=1, max_length=200)
+    paid_by: ClientRequest.PaidBy | None = Field(None, description="the agency when left out")
 
 
 class ResolveIn(Schema):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kam.clients.models import Client, ClientRequest, Stakeholder
-from kam.clients.permissions import can_log_interaction, can_work_request
+from kam.clients.permissions import can_change_client, can_log_interaction, can_work_request
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, InvalidTransition, require
 from kam.core.saving import assign, validated_save
@@ -28,6 +28,7 @@ REQUEST_FIELDS = [
     "department",
     "assignee",
     "due_on",
+    "paid_by",
 ]
 REQUEST_FIELDS_OF_FORM = [*REQUEST_FIELDS[:4], "raised_by", *REQUEST_FIELDS[4:]]
 
@@ -56,6 +57,9 @@ def update_request(*, by: User, item: ClientRequest, **fields) -> ClientRequest:
     """Re-route, re-prioritise or reword an open request."""
     item = _locked_request(item)
     require(can_work_request(by, item))
+    # Who pays is the client side's commercial decision, not the assignee's.
+    if fields.get("paid_by", item.paid_by) != item.paid_by:
+        require(can_change_client(by, item.client))
     if item.status == ClientRequest.Status.RESOLVED:
         raise InvalidTransition(_("A resolved request is reopened before it is changed."))
     before = snapshot(item, ["raised_by", *REQUEST_FIELDS])
@@ -148,6 +152,8 @@ def _set_request_fields(item: ClientRequest, fields: dict) -> None:
     assign(item, fields)
     if not item.title:
         raise DomainError(_("Give the request a title."), field="title")
+    if item.paid_by not in ClientRequest.PaidBy.values:
+        raise DomainError(_("Say who pays for it."), field="paid_by")
     if item.raised_by is not None and item.raised_by.client_id != item.client_id:
         raise DomainError(
             _("%(name)s is not a stakeholder of this client.") % {"name": item.raised_by},

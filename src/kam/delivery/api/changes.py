@@ -1,6 +1,7 @@
 """Change requests: what the client asks to change, its effect on the delivery date and on money
-(estimate lines it adds or takes out, priced like the proposal's), until the client approves or
-rejects it."""
+(estimate lines it adds or takes out, priced like the proposal's) and who pays for it, until the
+client approves or rejects it. The approval itself is the budgets API's (it revises the budget
+and guards the margin): POST /change-requests/{change_id}/approve, answered with `change_out`."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
+from kam.clients.models import ClientRequest
 from kam.core.api import ERRORS, BodyId, Id, Pagination
 from kam.core.errors import require
 from kam.delivery import permissions, queries, services
@@ -65,6 +67,9 @@ class ChangeRequestOut(Schema):
     days_effect: int = Field(description="days the delivery date moves if approved")
     cost_effect: int = Field(description="lines added less lines taken out, at cost")
     price_effect: int = Field(description="the same at the client's price")
+    paid_by: ClientRequest.PaidBy = Field(
+        description="the client (billable) or the agency (absorbed: cost, no price)"
+    )
     status: ChangeRequest.Status
     decided_on: date | None
     decision_note: str
@@ -96,7 +101,7 @@ def _changes_out(viewer: User, status: str = "") -> QuerySet[ChangeRequest]:
     return queries.change_requests_for_list(viewer, status=status).select_related("created_by")
 
 
-def _change_out(viewer: User, pk: int) -> ChangeRequest:
+def change_out(viewer: User, pk: int) -> ChangeRequest:
     """The change request with its effect on cost and price, and its lines."""
     change = _changes_out(viewer).get(pk=pk)
     change.line_rows = list(queries.lines_of(change))
@@ -110,6 +115,7 @@ class ChangeRequestPatch(Schema):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, min_length=1, max_length=4000)
     days_effect: int | None = Field(None, ge=-365, le=365, strict=True)
+    paid_by: ClientRequest.PaidBy | None = Field(None, description="the client when left out")
 
 
 class ChangeRequestIn(ChangeRequestPatch):
@@ -153,7 +159,7 @@ def list_change_requests(
 )
 def get_change_request(request: HttpRequest, change_id: Id):
     queries.get_change_request_for(request.user, change_id)
-    return _change_out(request.user, change_id)
+    return change_out(request.user, change_id)
 
 
 @router.post(
@@ -169,7 +175,7 @@ def create_change_request(request: HttpRequest, project_id: Id, payload: ChangeR
     change = services.create_change_request(
         by=request.user, project=project, requested_by=requested_by, **data
     )
-    return Status(201, _change_out(request.user, change.pk))
+    return Status(201, change_out(request.user, change.pk))
 
 
 @router.patch(
@@ -185,18 +191,7 @@ def patch_change_request(request: HttpRequest, change_id: Id, payload: ChangeReq
     services.update_change_request(
         by=request.user, change=change, requested_by=requested_by, **data
     )
-    return _change_out(request.user, change_id)
-
-
-@router.post(
-    "/change-requests/{change_id}/approve",
-    response={200: ChangeRequestDetailOut, **ERRORS},
-    summary="Record the client's approval: scope, delivery date and the check take it in",
-)
-def approve_change_request(request: HttpRequest, change_id: Id, payload: DecisionIn):
-    change = queries.get_change_request_for(request.user, change_id)
-    services.approve_change_request(by=request.user, change=change, **payload.dict())
-    return _change_out(request.user, change_id)
+    return change_out(request.user, change_id)
 
 
 @router.post(
@@ -207,7 +202,7 @@ def approve_change_request(request: HttpRequest, change_id: Id, payload: Decisio
 def reject_change_request(request: HttpRequest, change_id: Id, payload: DecisionIn):
     change = queries.get_change_request_for(request.user, change_id)
     services.reject_change_request(by=request.user, change=change, **payload.dict())
-    return _change_out(request.user, change_id)
+    return change_out(request.user, change_id)
 
 
 # --- Its lines ------------------------------------------------------------------------------

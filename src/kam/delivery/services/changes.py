@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kam.clients.models import Stakeholder
+from kam.clients.models import ClientRequest, Stakeholder
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, InvalidTransition
 from kam.core.saving import assign, validated_save
@@ -30,7 +30,7 @@ VERB_LABELS = {
     "change.rejected": gettext_lazy("recorded the client's rejection of the change"),
 }
 
-CHANGE_FIELDS = ["title", "description", "requested_on", "days_effect"]
+CHANGE_FIELDS = ["title", "description", "requested_on", "days_effect", "paid_by"]
 CHANGE_LINE_FIELDS = [
     "effect",
     "kind",
@@ -107,6 +107,8 @@ def _set_change_fields(change: ChangeRequest, fields: dict) -> None:
         raise DomainError(_("Choose who asked, among the client's people."), field="requested_by")
     if change.requested_on is None or change.requested_on > timezone.localdate():
         raise DomainError(_("Give the day it was asked, not in the future."), field="requested_on")
+    if change.paid_by not in ClientRequest.PaidBy.values:
+        raise DomainError(_("Say who pays for it."), field="paid_by")
     if change.days_effect is None or not -365 <= change.days_effect <= 365:
         raise DomainError(_("The effect on time is within a year either way."), field="days_effect")
 
@@ -186,7 +188,9 @@ def approve_change_request(
     *, by: User, change: ChangeRequest, decided_on: date | None = None, note: str = ""
 ) -> ChangeRequest:
     """Record that the client approved the change: the project's scope takes it in, its delivery
-    date moves by the change's days, and it joins the check before delivery."""
+    date moves by the change's days, and it joins the check before delivery. Pages and the API
+    go through `budgets.services.approve_change`, which guards the margin and revises the budget
+    around this."""
     change = _locked_open_change(change, by)
     _decide(change, ChangeRequest.Status.APPROVED, decided_on, note)
     project = change.project

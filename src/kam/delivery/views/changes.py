@@ -1,6 +1,7 @@
 """Pages of change requests: the list, recording what the client asks to change, the change's
-page with its lines and its effect on cost, price and time, and the client's decision; each the
-one service of its step."""
+page with its lines and its effect on cost, price and time, and the client's rejection; each
+the one service of its step. (The client's approval revises the budget too: budgets records it,
+`budgets:change_approve`, with this page's form and `act_on_change`.)"""
 
 from collections.abc import Callable
 
@@ -191,22 +192,6 @@ def change_line_remove(request: HttpRequest, pk: int) -> HttpResponse:
         _("The line is removed from the change."),
     )
     return redirect(change_url(line.change_request_id, "lines"))
-
-
-@login_required
-@require_POST
-def change_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client approved: the project's scope, delivery date and check take the change in."""
-    change = _run_change(request, pk)
-    return act_on_change(
-        request,
-        change,
-        forms.DecisionForm(request.POST, prefix="approve"),
-        lambda data: services.approve_change_request(by=request.user, change=change, **data),
-        done=_("The client's approval is recorded; the project takes the change in."),
-        anchor="decision",
-        form_name="approve_form",
-    )
 
 
 @login_required
