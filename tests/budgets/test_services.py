@@ -697,3 +697,16 @@ def test_a_requests_committed_cost_is_what_its_orders_have_not_billed(budget, la
         Decimal(60_000_000),
         Decimal(100_000_000),
     )
+
+
+def test_the_agenda_shows_each_warned_budget_once_at_its_highest_threshold(sua_viet, lan):
+    first, second = budgeted_project(client=sua_viet), budgeted_project(client=sua_viet)
+    bill(first, 510_000_000, margin_reason="Quay lại")  # production past 80 and 100
+    bill(first, 90_000_000, kind="department")  # Creative past 80
+    bill(second, 420_000_000)
+    items = [item for item in queries.agenda_items(lan) if "of its budget" in item.title]
+    assert [item.url.rstrip("/").rsplit("/", 1)[1] for item in items] == [
+        str(second.pk),
+        str(first.pk),
+    ]
+    assert "100%" in items[1].title and "80%" in items[0].title

@@ -976,6 +976,21 @@ class TestProfitability:
         project_row = projects.context["report"].rows[0]
         assert project_row.url == url("budget_detail", reached.pk)
 
+    def test_the_rows_come_a_page_at_a_time_under_the_total_of_them_all(
+        self, login, reached, lan, monkeypatch
+    ):
+        monkeypatch.setattr("kam.budgets.views.profitability.PAGE_SIZE", 1)
+        bill(budgeted_project(client=ClientFactory(owner=lan)), 10_000_000)
+        http = login("lan")
+        first = http.get(url("profitability"))
+        second = http.get(url("profitability"), {"page": 2})
+        labels = [
+            [row.label for row in page.context["page"].object_list] for page in (first, second)
+        ]
+        assert len(labels[0]) == len(labels[1]) == 1 and labels[0] != labels[1]
+        assert first.context["total"].cost == Decimal(310_000_000)
+        assert "1 to 1 of 2" in text(first) and "page=2" in text(first)
+
     @pytest.mark.parametrize("by", ["kam", "team", "month", "project"])
     def test_every_grouping(self, login, reached, by):
         page = login("lan").get(url("profitability"), {"by": by})

@@ -305,11 +305,10 @@ class Cost(models.Model):
         indexes = [
             models.Index(fields=["project", "status", "kind"]),
             models.Index(fields=["status", "kind", "incurred_on"]),
-            # Profitability reads the recorded bills of a period: on PostgreSQL this index
-            # answers it without touching the table (SQLite keeps it without the columns).
+            # Profitability reads the recorded bills of a period: this index alone answers it
+            # (key columns rather than INCLUDE, which SQLite does not have).
             models.Index(
-                fields=["incurred_on"],
-                include=["project", "amount"],
+                fields=["incurred_on", "project", "amount"],
                 condition=Q(kind="bill", status="recorded"),
                 name="budgets_cost_bills_by_day",
             ),

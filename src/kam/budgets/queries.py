@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -541,35 +542,40 @@ def agenda_items(user: User) -> list[AgendaItem]:
     return [*_warnings_for(user), *_approvals_waiting_for(user), *_baselines_waiting_for(user)]
 
 
+WARNINGS_ON_AGENDA = 50
+
+
 def _warnings_for(user: User) -> list[AgendaItem]:
-    """The newest warning of each open project the user runs, only the highest threshold."""
-    changeable = clients_changeable_by(user)
-    alerts = (
-        BudgetAlert.objects.filter(
-            budget__project__client__in=changeable,
-            budget__project__status__in=[Project.Status.PLANNING, Project.Status.RUNNING],
-        )
+    """For each open project the user runs, its highest warning (the newest such), the most
+    recently warned projects first: each budget once, however many lines crossed."""
+    alerts = BudgetAlert.objects.filter(
+        budget__project__client__in=clients_changeable_by(user),
+        budget__project__status__in=[Project.Status.PLANNING, Project.Status.RUNNING],
+    )
+    newest = list(
+        alerts.values("budget_id")
+        .annotate(last=Max("crossed_at"))
+        .order_by("-last", "-budget_id")
+        .values_list("budget_id", flat=True)[:WARNINGS_ON_AGENDA]
+    )
+    highest = {}
+    for alert in (
+        alerts.filter(budget_id__in=newest)
         .select_related("budget__project", "line")
         .order_by("budget_id", "-threshold_percent", "-crossed_at")
+    ):
+        highest.setdefault(alert.budget_id, alert)
+    return [_warning_item(highest[pk]) for pk in newest if pk in highest]
+
+
+def _warning_item(alert: BudgetAlert) -> AgendaItem:
+    return AgendaItem(
+        title=_("%(what)s has used %(percent)s%% of its budget")
+        % {"what": alert.line or alert.budget.project, "percent": alert.threshold_percent},
+        url=reverse("budgets:budget_detail", args=[alert.budget_id]),
+        action=_("Look at the budget"),
+        detail=str(alert.budget.project),
     )
-    seen, items = set(), []
-    for alert in alerts[:200]:
-        if alert.budget_id in seen:
-            continue
-        seen.add(alert.budget_id)
-        items.append(
-            AgendaItem(
-                title=_("%(what)s has used %(percent)s%% of its budget")
-                % {
-                    "what": alert.line or alert.budget.project,
-                    "percent": alert.threshold_percent,
-                },
-                url=reverse("budgets:budget_detail", args=[alert.budget_id]),
-                action=_("Look at the budget"),
-                detail=str(alert.budget.project),
-            )
-        )
-    return items
 
 
 def _approvals_waiting_for(user: User) -> list[AgendaItem]:

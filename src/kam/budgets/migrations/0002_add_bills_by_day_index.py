@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='cost',
-            index=models.Index(condition=models.Q(('kind', 'bill'), ('status', 'recorded')), fields=['incurred_on'], include=('project', 'amount'), name='budgets_cost_bills_by_day'),
+            index=models.Index(condition=models.Q(('kind', 'bill'), ('status', 'recorded')), fields=['incurred_on', 'project', 'amount'], name='budgets_cost_bills_by_day'),
         ),
     ]
