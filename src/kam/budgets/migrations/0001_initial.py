@@ -264,10 +264,6 @@ class Migration(migrations.Migration):
             model_name='baselineline',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'department'), _negated=True), ('department__isnull', False), _connector='OR'), name='budgets_baseline_line_department_named', violation_error_message='Choose the department.'),
         ),
-        migrations.AddConstraint(
-            model_name='closedmonth',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='budgets_closed_month_first_day'),
-        ),
         migrations.AddIndex(
             model_name='cost',
             index=models.Index(fields=['project', 'status', 'kind'], name='budgets_cos_project_7b78ed_idx'),
