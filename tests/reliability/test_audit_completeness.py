@@ -1199,15 +1199,13 @@ AUDITED |= {
         "baseline.discarded",
     ),
     "kam.budgets.services.record_cost": (
-        lambda a: (
-            budgets.record_cost(
-                by=a["lan"],
-                project=_budget(a).project,
-                kind="bill",
-                supplier="Sao Mai",
-                description="Quay",
-                amount=1000,
-            ).project
+        lambda a: budgets.record_cost(
+            by=a["lan"],
+            project=_budget(a).project,
+            kind="bill",
+            supplier="Sao Mai",
+            description="Quay",
+            amount=1000,
         ),
         "cost.recorded",
     ),
