@@ -9,9 +9,11 @@ from kam.clients.api import router as clients_router
 from kam.core.api import JsonObjectParser, install_error_handlers
 from kam.delivery.api import router as delivery_router
 from kam.growth.api import router as growth_router
+from kam.insights.api import router as insights_router
 from kam.people.api import BearerAuth
 from kam.people.api import router as people_router
 from kam.pitching.api import router as pitching_router
+from kam.receivables.api import router as receivables_router
 
 
 def _docs_page(view):
@@ -37,3 +39,5 @@ api.add_router("", growth_router)
 api.add_router("", pitching_router)
 api.add_router("", delivery_router)
 api.add_router("", budgets_router)
+api.add_router("", receivables_router)
+api.add_router("", insights_router)

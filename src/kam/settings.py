@@ -3,6 +3,7 @@ environment (README.md, "Configuration"). SQLite in KAM_DATA_DIR is the embedded
 
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,8 @@ INSTALLED_APPS = [
     "kam.pitching",
     "kam.delivery",
     "kam.budgets",
+    "kam.receivables",
+    "kam.insights",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,54 @@ KAM_BUDGET_THRESHOLDS = sorted(int(p) for p in env_list("KAM_BUDGET_THRESHOLDS",
 # The VAT rate a new estimate starts from (the KAM changes it per version); invoices take their
 # rates from dated data instead.
 KAM_ESTIMATE_VAT_PERCENT = env_int("KAM_ESTIMATE_VAT_PERCENT", 10)
+
+# Receivables. The agency as the seller on its invoices and statements.
+KAM_COMPANY_NAME = env("KAM_COMPANY_NAME", "Công ty TNHH Truyền thông KAM")
+KAM_COMPANY_TAX_CODE = env("KAM_COMPANY_TAX_CODE", "0312345675")
+KAM_COMPANY_ADDRESS = env("KAM_COMPANY_ADDRESS", "12 Nguyễn Huệ, Phường Sài Gòn, TP. Hồ Chí Minh")
+KAM_COMPANY_CITY = env("KAM_COMPANY_CITY", "TP. Hồ Chí Minh")
+KAM_COMPANY_REPRESENTATIVE = env("KAM_COMPANY_REPRESENTATIVE", "")
+KAM_COMPANY_REPRESENTATIVE_TITLE = env("KAM_COMPANY_REPRESENTATIVE_TITLE", "Giám đốc")
+# Invoice and credit note symbols ({yy}: the year's two digits), the currencies invoices may be
+# in besides VND (each needs its rate), and the payment terms of an invoice without a contract.
+KAM_INVOICE_SYMBOL = env("KAM_INVOICE_SYMBOL", "1C{yy}TAA")
+KAM_CREDIT_NOTE_SYMBOL = env("KAM_CREDIT_NOTE_SYMBOL", "1C{yy}TAD")
+KAM_INVOICE_CURRENCIES = env_list("KAM_INVOICE_CURRENCIES", "VND,USD,EUR")
+KAM_PAYMENT_TERMS_DAYS = env_int("KAM_PAYMENT_TERMS_DAYS", 30)
+# The VAT code of the standard rate, which a milestone's invoice takes when its contract's rate
+# (say the reduced 8%) no longer applies on the invoice's day.
+KAM_STANDARD_VAT_CODE = env("KAM_STANDARD_VAT_CODE", "10")
+# Dunning: reminder steps in days from the due date (negative: before it), and their language.
+KAM_DUNNING_STEPS = sorted(int(d) for d in env_list("KAM_DUNNING_STEPS", "-3,7,15,30"))
+KAM_DUNNING_LANGUAGE = env("KAM_DUNNING_LANGUAGE", "vi")
+# How long a reconciliation statement's confirm/dispute link stays valid.
+KAM_STATEMENT_LINK_DAYS = env_int("KAM_STATEMENT_LINK_DAYS", 14)
+# Insights. Targets and commission: commission is a share of collected revenue, the share set by
+# the attainment of the collected target ("attainment%:rate%", highest threshold reached wins).
+KAM_COMMISSION_TIERS = sorted(
+    (int(tier.split(":")[0]), Decimal(tier.split(":")[1]))
+    for tier in env_list("KAM_COMMISSION_TIERS", "0:0,80:1.5,100:3,120:4")
+)
+# Satisfaction surveys: how long a link stays valid, the scores that count as low (at or under),
+# and how often a key client is asked when no project triggered a survey.
+KAM_SURVEY_LINK_DAYS = env_int("KAM_SURVEY_LINK_DAYS", 30)
+KAM_SURVEY_LOW_CSAT = env_int("KAM_SURVEY_LOW_CSAT", 3)
+KAM_SURVEY_LOW_NPS = env_int("KAM_SURVEY_LOW_NPS", 6)
+KAM_SURVEY_KEY_CLIENT_MONTHS = env_int("KAM_SURVEY_KEY_CLIENT_MONTHS", 6)
+# Account health: the points each signal can cost (out of 100 together) and the score under
+# which a client is flagged at risk. "signal:points", comma separated; see docs/insights.md.
+KAM_HEALTH_WEIGHTS = {
+    signal: int(points)
+    for signal, points in (
+        pair.split(":")
+        for pair in env_list(
+            "KAM_HEALTH_WEIGHTS",
+            "contact:15,complaints:10,satisfaction:15,receivables:15,slips:10,budget:5,"
+            "revenue:10,growth:10,coverage:10",
+        )
+    )
+}
+KAM_HEALTH_AT_RISK = env_int("KAM_HEALTH_AT_RISK", 60)
 # Answer every request with a Server-Timing header (time in kam, SQL queries and their time) for
 # `kam bench`; off by default since it tells any visitor how the server spends its time.
 KAM_SERVER_TIMING = env_bool("KAM_SERVER_TIMING", False)

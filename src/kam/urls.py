@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("kam.pitching.urls")),
     path("", include("kam.delivery.urls")),
     path("", include("kam.budgets.urls")),
+    path("", include("kam.receivables.urls")),
+    path("", include("kam.insights.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through kam's own throttled sign-in page.
     path("admin/login/", RedirectView.as_view(pattern_name="people:login", query_string=True)),

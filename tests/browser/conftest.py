@@ -3,6 +3,7 @@ Chromium (NOTES.md, "Browser tests")."""
 
 import os
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,16 @@ def shots_dir() -> Path | None:
     path = Path(directory)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def vat_rates(transactional_db):
+    """Put the migration's VAT rates back: a transactional test may follow another that
+    emptied every table."""
+    from django.apps import apps
+
+    from kam.receivables.models import VatRate
+
+    if not VatRate.objects.exists():
+        rates = import_module("kam.receivables.migrations.0002_immutable_documents_and_vat_rates")
+        rates.add_vat_rates(apps, None)

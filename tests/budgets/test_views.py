@@ -126,7 +126,8 @@ class TestNavigation:
     def test_the_money_pages_share_one_menu(self, login):
         items = login("director").get("/").context["nav_items"]
         money = next(item for item in items if str(item["label"]) == "Money")
-        assert [str(entry["label"]) for entry in money["children"]] == [
+        # Budgets' pages open the menu; later apps' money pages (receivables) follow them.
+        assert [str(entry["label"]) for entry in money["children"]][:3] == [
             "Budgets",
             "Margin approvals",
             "Profitability",

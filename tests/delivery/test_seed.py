@@ -31,7 +31,7 @@ from kam.delivery.models import (
 from kam.people.models import User
 from kam.pitching import queries as pitching_queries
 from kam.pitching.models import Proposal
-from tests.core.test_commands import empty_the_database
+from tests.core.test_commands import undone
 from tests.core.test_seed_scale import SMALL
 
 DELIVERY_MODELS = (Contract, Milestone, Commitment, Amendment, Project, Phase, Task, Booking,
@@ -242,8 +242,8 @@ def test_the_same_seed_gives_the_same_delivery_volume(db, small_scale):
         bookings = Booking.objects.order_by("pk").values_list("name", "status", "fee_amount")
         return list(contracts), list(tasks), list(bookings)
 
-    call_command("seed", scale="medium", seed=5, verbosity=0)
-    first = snapshot()
-    empty_the_database()
+    with undone():
+        call_command("seed", scale="medium", seed=5, verbosity=0)
+        first = snapshot()
     call_command("seed", scale="medium", seed=5, verbosity=0)
     assert snapshot() == first

@@ -24,7 +24,7 @@ from kam.pitching.models import (
     Proposal,
     ProposalVersion,
 )
-from tests.core.test_commands import empty_the_database
+from tests.core.test_commands import undone
 from tests.core.test_seed_scale import SMALL
 
 
@@ -182,8 +182,8 @@ def test_the_same_seed_gives_the_same_pitching_volume(db, small_scale):
         prices = EstimateLine.objects.order_by("pk").values_list("price_amount", flat=True)
         return list(proposals), list(prices)
 
-    call_command("seed", scale="medium", seed=5, verbosity=0)
-    first = snapshot()
-    empty_the_database()
+    with undone():
+        call_command("seed", scale="medium", seed=5, verbosity=0)
+        first = snapshot()
     call_command("seed", scale="medium", seed=5, verbosity=0)
     assert snapshot() == first

@@ -19,9 +19,11 @@ from kam.budgets import services as budgets
 from kam.clients.models import AccountPlan, AgencyService, ClientRequest, ImportBatch, SpecialTerm
 from kam.delivery import services as delivery
 from kam.growth.models import Handover, Stage
+from kam.insights import services as insights
 from kam.people import services
 from kam.people.models import Department, User
 from kam.pitching import services as pitching
+from kam.receivables import services as receivables
 from tests.budgets.factories import budgeted_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.conftest import make_everyone
@@ -573,8 +575,112 @@ POSTS |= {
     "budgets:month_close": expect(ok=["admin", "finance"], status=422),
     "budgets:rate_create": expect(ok=["admin", "finance"], status=422),
 }
+# Receivables. Like budgets' money, for the KAM side of the client and Finance; Finance keeps
+# the books (issues, credits, records and allocates payments); the KAM side follows up
+# (drafts, statements, promises, disputes). The statement's link is public: its token is the key.
+RECEIVABLE_READ = BUDGET_READ
+FOLLOW_UP = {"own": expect(ok=BUDGET_READERS), "other": OTHER_CLIENT_READ}
+BOOKS_ON_EVERY_CLIENT = {"own": BOOKS, "other": BOOKS}
+RECEIVABLE_POST_ONLY = [
+    "milestone_invoice", "invoice_delete", "invoice_issue", "invoice_credit", "invoice_cancel",
+    "invoice_replace", "invoice_dispute", "invoice_dispute_settle", "payment_allocate",
+    "payment_allocate_oldest", "allocation_remove", "statement_send", "statement_delete",
+    "statement_settle", "promise_create", "call_create",
+]  # fmt: skip
+PAGES |= {
+    **{
+        f"receivables:{name}": expect(ok=BUDGET_READERS)
+        for name in ["ageing", "invoice_list", "payment_list", "statement_list"]
+    },
+    # Without the client they are for, the new-document pages send back to a list.
+    **{
+        f"receivables:{name}": expect(ok=BUDGET_READERS, status=302)
+        for name in ["invoice_create", "payment_create", "statement_create"]
+    },
+    **{
+        f"receivables:{name}": RECEIVABLE_READ
+        for name in [
+            "client_receivables", "client_panel", "contract_panel", "invoice_detail",
+            "invoice_pdf", "credit_note_detail", "payment_detail", "statement_detail",
+            "statement_pdf", "statement_xlsx",
+        ]
+    },
+    "receivables:invoice_edit": FOLLOW_UP,
+    **{f"receivables:{name}": POST_ONLY for name in RECEIVABLE_POST_ONLY},
+    "receivables:statement_public": {
+        "own": everyone(anonymous=200),
+        "other": everyone(anonymous=200),
+    },
+}  # fmt: skip
+POSTS |= {
+    "receivables:milestone_invoice": {
+        "own": expect(ok=BUDGET_READERS, status=302),
+        "other": expect(ok=["admin", "finance"], status=302),
+    },
+}
+# Insights. Today is the home page (core). Dashboards, targets, surveys and health are for the
+# KAM side and Finance; health and survey answers go with the client; targets are the
+# Director's to set; the survey's public page takes its token as the key.
+INSIGHT_READERS = ["admin", "director", "kam", "finance"]
+DIRECTORS = expect(ok=["admin", "director"])
+PAGES |= {
+    "insights:portfolio": expect(ok=INSIGHT_READERS),
+    "insights:team": DIRECTORS,
+    "insights:health_list": everyone(),
+    "insights:client_health": CLIENT_READ,
+    "insights:client_panel": CLIENT_READ,
+    "insights:client_health_recompute": POST_ONLY,
+    "insights:target_list": expect(ok=INSIGHT_READERS),
+    "insights:target_set": DIRECTORS,
+    "insights:target_detail": {"own": expect(ok=INSIGHT_READERS), "other": OTHER_CLIENT_READ},
+    "insights:target_adjust": POST_ONLY,
+    "insights:survey_list": everyone(),
+    "insights:survey_send": CLIENT_CHANGE,
+    "insights:survey_detail": CLIENT_READ,
+    "insights:survey_resend": POST_ONLY,
+    "insights:survey_follow_up": POST_ONLY,
+    "insights:survey_public": {"own": everyone(anonymous=200), "other": everyone(anonymous=200)},
+}
+POSTS |= {
+    "insights:client_health_recompute": {
+        "own": expect(ok=CLIENT_CHANGERS, status=302),
+        "other": expect(ok=["admin"], status=302),
+    },
+    "insights:target_adjust": {
+        "own": expect(ok=["admin", "director"], status=422),
+        "other": ADMIN_FORM,
+    },
+    "insights:survey_send": {
+        "own": expect(ok=CLIENT_CHANGERS, status=422),
+        "other": ADMIN_FORM,
+    },
+    **{
+        f"insights:{name}": {
+            "own": expect(ok=CLIENT_CHANGERS, status=302),
+            "other": expect(ok=["admin"], status=302),
+        }
+        for name in ["survey_resend", "survey_follow_up"]
+    },
+}
 # The record kind behind each route's <pk>.
 PAGE_RECORDS = {
+    "milestone_invoice": "milestone",
+    "invoice_edit": "receivable_draft",
+    "invoice_delete": "receivable_draft",
+    "invoice_issue": "receivable_draft",
+    "invoice_": "invoice",
+    "credit_note_": "credit_note",
+    "payment_": "payment",
+    "allocation_": "allocation",
+    "statement_public": "statement_link",
+    "statement_": "statement",
+    "target_": "target",
+    "survey_send": "client",
+    "survey_public": "survey_link",
+    "survey_": "survey",
+    "promise_create": "client",
+    "call_create": "client",
+    "contract_panel": "contract",
     "budget_create": "project",
     "budget_": "budget",
     "cost_create": "budget",
@@ -1230,7 +1336,103 @@ OPERATIONS |= {
         {"department_id": None, "hourly_amount": 200000, "valid_from": "2026-01-01"},
     ),
 }  # fmt: skip
+
+
+# Receivables: reads as budgets'; Finance (and admins) keep the books on every client; the KAM
+# side of lan's client follows up. Writes on an issued invoice that would change it: 409.
+def api_books(status: int) -> dict:
+    """Finance and admins, on either side's records."""
+    return api_money(["admin", "finance"], status, other=("admin", "finance"))
+
+
+API_RECEIVABLE_READS = [
+    "/invoices/{invoice_id}", "/credit-notes/{credit_note_id}", "/payments/{payment_id}",
+    "/payments/{payment_id}/suggested-allocations", "/statements/{statement_id}",
+]  # fmt: skip
+OPERATIONS |= {
+    **{
+        f"GET /api/v1{path}": (API_EVERYONE, None)
+        for path in ["/invoices", "/credit-notes", "/payments", "/statements", "/promises"]
+    },
+    **{f"GET /api/v1{path}": (API_CLIENT_READ, None) for path in API_RECEIVABLE_READS},
+    "GET /api/v1/reports/ar-ageing": (expect(ok=BUDGET_READERS, anonymous=401), None),
+    "POST /api/v1/invoices": (
+        expect(ok=BUDGET_READERS, status=201, anonymous=401),
+        {"client_id": "{client}", "lines": [{"description": "Phí", "quantity": 1,
+                                             "unit_price": 1000, "vat_code": "10"}]},
+    ),
+    "PATCH /api/v1/invoices/{invoice_id}": (api_recorders(409), {"note": "Sửa"}),
+    "DELETE /api/v1/invoices/{invoice_id}": (api_recorders(409), None),
+    "POST /api/v1/invoices/{invoice_id}/issue": (api_books(409), {}),
+    "POST /api/v1/invoices/{invoice_id}/cancel": (api_books(409), {"reason": "Sai"}),
+    "POST /api/v1/invoices/{invoice_id}/replace": (api_books(409), {"reason": "Sai"}),
+    "POST /api/v1/invoices/{invoice_id}/credit-notes": (
+        api_books(201), {"amount": 100, "reason": "Giảm"},
+    ),
+    "POST /api/v1/invoices/{invoice_id}/dispute": (api_recorders(200), {"note": "Sai"}),
+    "POST /api/v1/invoices/{invoice_id}/dispute/settle": (api_recorders(409), {}),
+    "POST /api/v1/milestones/{milestone_id}/invoice": (api_recorders(201), {}),
+    "POST /api/v1/payments": (
+        expect(ok=["admin", "finance"], status=201, anonymous=401),
+        {"client_id": "{client}", "amount": 1000},
+    ),
+    # The side's payment is allocated in full already: nothing left to allocate.
+    "POST /api/v1/payments/{payment_id}/allocations": (
+        api_books(400), {"allocations": [{"invoice_id": "{invoice}", "amount": 1}]},
+    ),
+    "DELETE /api/v1/allocations/{allocation_id}": (api_books(204), None),
+    "POST /api/v1/statements": (
+        expect(ok=BUDGET_READERS, status=201, anonymous=401),
+        {"client_id": "{client}", "period_start": "2026-11-01", "period_end": "2026-11-02"},
+    ),
+    "POST /api/v1/statements/{statement_id}/send": (api_recorders(200), {}),
+    "POST /api/v1/statements/{statement_id}/settle-dispute": (api_recorders(409), {}),
+    "DELETE /api/v1/statements/{statement_id}": (api_recorders(409), None),
+    "POST /api/v1/promises": (
+        expect(ok=BUDGET_READERS, status=201, anonymous=401),
+        {"client_id": "{client}", "pay_by": "2027-01-31", "amount": 1000,
+         "promised_by_name": "Chị Hoa"},
+    ),
+}  # fmt: skip
+API_INSIGHT_READERS = expect(ok=INSIGHT_READERS, anonymous=401)
+OPERATIONS |= {
+    "GET /api/v1/agenda": (API_EVERYONE, None),
+    "GET /api/v1/reports/attainment": (API_INSIGHT_READERS, None),
+    "GET /api/v1/targets": (API_EVERYONE, None),  # an empty list for those who see none
+    "POST /api/v1/targets": (
+        expect(ok=["admin", "director"], status=201, anonymous=401),
+        {"kam_id": "{lan}", "metric": "booked", "period": "year", "day": "2026-11-02",
+         "amount": 1000},
+    ),
+    "GET /api/v1/targets/{target_id}": (
+        {"own": API_INSIGHT_READERS, "other": expect(ok=["admin", "finance"], anonymous=401)},
+        None,
+    ),
+    "PATCH /api/v1/targets/{target_id}": (
+        {"own": expect(ok=["admin", "director"], anonymous=401), "other": API_ADMIN_ONLY},
+        {"amount": 5, "reason": "Điều chỉnh"},
+    ),
+    "GET /api/v1/health": (API_EVERYONE, None),
+    "GET /api/v1/health/{client_id}": (API_CLIENT_READ, None),
+    "POST /api/v1/health/{client_id}/recompute": (API_CLIENT_CHANGE, {}),
+    "GET /api/v1/surveys": (API_EVERYONE, None),
+    "POST /api/v1/surveys": (
+        expect(ok=CLIENT_CHANGERS, status=201, anonymous=401), {"client_id": "{client}"},
+    ),
+    "GET /api/v1/surveys/{survey_id}": (API_CLIENT_READ, None),
+    "POST /api/v1/surveys/{survey_id}/send": (API_CLIENT_CHANGE, {}),
+    "POST /api/v1/surveys/{survey_id}/follow-up": (
+        {"own": expect(ok=CLIENT_CHANGERS, status=409, anonymous=401),
+         "other": expect(ok=["admin"], status=409, anonymous=401)},
+        {"note": "Đã gọi"},
+    ),
+}  # fmt: skip
 API_RECORDS = {
+    "{invoice_id}": "invoice",
+    "{credit_note_id}": "credit_note",
+    "{payment_id}": "payment",
+    "{allocation_id}": "allocation",
+    "{statement_id}": "statement",
     "{budget_id}": "budget",
     "{baseline_id}": "baseline",
     "{baseline_line_id}": "baseline_line",
@@ -1272,14 +1474,17 @@ API_RECORDS = {
     "{plan_id}": "plan",
     "{service_id}": "service",
     "{play_id}": "play",
+    "{target_id}": "target",
+    "{survey_id}": "survey",
 }
 
 
 def _fill_body(body: dict, everyone, records, side=None) -> str:
     """The JSON body with "{persona}", "{client}" and "{stage}" (lan's side's), "{spare}" and
     "{won}" replaced by ids; "{prior}", "{stakeholder}", "{project}", "{task}" and
-    "{money_project}" by those of the side the operation acts on (a task waits for a task of its
-    own project; a change is asked by its client; costs go on the side's budgeted project)."""
+    "{money_project}", "{invoice}" by those of the side the operation acts on (a task waits for a
+    task of its own project; a change is asked by its client; costs go on the side's budgeted
+    project; a payment is allocated to an invoice of its client)."""
     text = json.dumps(body, ensure_ascii=False)
     own = records["own"]
     named = {
@@ -1287,7 +1492,7 @@ def _fill_body(body: dict, everyone, records, side=None) -> str:
         **{kind: own[kind] for kind in ("client", "stage", "brief", "proposal")},
         **{
             kind: records[side or "own"][kind]
-            for kind in ("prior", "stakeholder", "project", "task", "money_project")
+            for kind in ("prior", "stakeholder", "project", "task", "money_project", "invoice")
         },
         "spare": records["spare"],
         "won": records["won"],
@@ -1387,6 +1592,13 @@ BUDGET_KINDS = (
 )  # fmt: skip
 
 
+RECEIVABLE_KINDS = (
+    "receivable_draft", "invoice", "credit_note", "payment", "allocation", "statement",
+    "statement_link",
+)  # fmt: skip
+INSIGHT_KINDS = ("target", "survey", "survey_link")
+
+
 @pytest.fixture(scope="module")
 def records(everyone) -> dict:
     """One record of each kind on team A's side ("own") and on team B's ("other"); "spare", a
@@ -1441,6 +1653,18 @@ def records(everyone) -> dict:
 
     own.add(BUDGET_KINDS, _budget_records(client=own["client"], kam=lan))
     other.add(BUDGET_KINDS, _budget_records(client=other["client"], kam=minh))
+
+    finance = everyone["finance"]
+    own.add(RECEIVABLE_KINDS, _receivable_records(client=own["client"], finance=finance))
+    other.add(RECEIVABLE_KINDS, _receivable_records(client=other["client"], finance=finance))
+    own.add(
+        INSIGHT_KINDS,
+        _insight_records(client=own["client"], kam=lan, director=everyone["director"]),
+    )
+    other.add(
+        INSIGHT_KINDS,
+        _insight_records(client=other["client"], kam=minh, director=everyone["director2"]),
+    )
 
     spare = ClientFactory(owner=lan, legal_name="Dự phòng")
     won = OpportunityFactory(client=spare, status="won", closed_on="2026-11-02")
@@ -1619,6 +1843,63 @@ def _budget_records(*, client, kam) -> dict:
         "money_booking": booking,
         "time_entry": entry,
     }  # fmt: skip
+
+
+def _receivable_records(*, client, finance) -> dict:
+    """The side's client given an address, a finance contact and: a draft invoice; an issued one
+    (VAT 10%) half paid by a payment allocated to it, and credited a little; a statement of the
+    month, sent (its link is the public page's "pk")."""
+    client.address = "25 Lê Duẩn, TP. Hồ Chí Minh"
+    client.save(update_fields=["address"])
+    StakeholderFactory(
+        client=client, full_name="Kế Toán", decision_role="finance", email="kt@example.com"
+    )
+    draft = receivables.draft_invoice(
+        by=finance, client=client, lines=[receivables.LineInput("Phí", 1_000, vat_code="10")]
+    )
+    invoice = receivables.issue_invoice(
+        by=finance,
+        invoice=receivables.draft_invoice(
+            by=finance, client=client, lines=[receivables.LineInput("Phí", 10_000, vat_code="10")]
+        ),
+    )
+    payment, _new = receivables.record_payment(
+        by=finance, client=client, amount=5_500, allocate_oldest_first=True
+    )
+    credit_note = receivables.credit_invoice(by=finance, invoice=invoice, amount=100, reason="Giảm")
+    today = timezone.localdate()
+    statement = receivables.make_statement(
+        by=finance, client=client, period_start=today.replace(day=1), period_end=today
+    )
+    sent = receivables.send_statement(by=finance, statement=statement)
+    return {
+        "receivable_draft": draft,
+        "invoice": invoice,
+        "credit_note": credit_note,
+        "payment": payment,
+        "allocation": payment.allocations.get(),
+        "statement": statement,
+        "statement_link": SimpleNamespace(pk=receivables.statements.statement_token(sent)),
+    }
+
+
+def _insight_records(*, client, kam, director) -> dict:
+    """The KAM's quarterly collected target, set by their Director, and a survey sent to the
+    client's decision maker, answered with a low score (its link is the public page's "pk")."""
+    target = insights.set_target(
+        by=director, kam=kam, metric="collected", period="quarter", day=timezone.localdate(),
+        amount=1_000_000_000,
+    )  # fmt: skip
+    person = StakeholderFactory(
+        client=client, full_name="Giám Đốc", decision_role="decision_maker", email="gd@example.com"
+    )
+    survey = insights.send_survey(by=kam, client=client, stakeholder=person)
+    insights.recompute_health(client_ids=[client.pk])
+    return {
+        "target": target,
+        "survey": survey,
+        "survey_link": SimpleNamespace(pk=insights.surveys.survey_token(survey)),
+    }
 
 
 @pytest.fixture(scope="module")

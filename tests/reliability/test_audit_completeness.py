@@ -19,9 +19,13 @@ from kam.core.models import AuditEvent
 from kam.delivery import services as delivery
 from kam.growth import services as growth
 from kam.growth.models import Handover
+from kam.insights import services as insights
 from kam.people import services as people
 from kam.pitching import services as pitching
 from kam.pitching.models import CreativeBrief
+from kam.receivables import queries as receivables_queries
+from kam.receivables import services as receivables
+from kam.receivables.models import VatRate
 from tests.budgets.factories import budgeted_project, estimated_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.delivery.factories import (
@@ -33,6 +37,8 @@ from tests.delivery.factories import (
 from tests.growth.factories import LeadFactory, OpportunityFactory, stage
 from tests.growth.test_services import CHECKLIST as HANDOVER_CHECKLIST
 from tests.pitching.factories import BriefFactory, IdeaFactory, price, shortlisted_brief
+from tests.receivables.factories import billable_client, issued, paid
+from tests.receivables.factories import draft as receivable_draft
 
 # Public functions of services modules that write no audit event, and why.
 NOT_AUDITED = {
@@ -1259,6 +1265,325 @@ NOT_AUDITED["kam.budgets.services.email_budget_warnings"] = (
 )
 
 
+# --- Receivables ----------------------------------------------------------------------------
+def _billable(actors):
+    return _fresh(billable_client(owner=actors["lan"]))
+
+
+def _receivable_draft(actors):
+    return _fresh(receivable_draft(_billable(actors), by=actors["finance"]))
+
+
+def _issued(actors):
+    return _fresh(issued(_billable(actors), by=actors["finance"], amount=1_000))
+
+
+def _payment(actors, invoice=None):
+    client = invoice.client if invoice else _billable(actors)
+    return _fresh(paid(client, 5_000, by=actors["finance"]))
+
+
+def _allocated(actors):
+    invoice = _issued(actors)
+    payment = paid(invoice.client, 1_080, by=actors["finance"], allocate_oldest_first=True)
+    return _fresh(payment.allocations.get())
+
+
+def _statement(actors, sent=False):
+    client = _billable(actors)
+    statement = receivables.make_statement(
+        by=actors["finance"], client=client, period_start=_day(-30), period_end=_day()
+    )
+    if sent:
+        statement = receivables.send_statement(by=actors["finance"], statement=statement)
+    return _fresh(statement)
+
+
+def _disputed_statement(actors):
+    statement = _statement(actors, sent=True)
+    receivables.answer_statement(
+        token=receivables.statements.statement_token(statement),
+        agrees=False,
+        name="Kế toán",
+        comment="Sai số dư",
+    )
+    return _fresh(statement)
+
+
+def _disputed_invoice(actors):
+    invoice = _issued(actors)
+    return _fresh(receivables.mark_invoice_disputed(by=actors["lan"], invoice=invoice, note="Sai"))
+
+
+LINE_INPUT = [receivables.LineInput("Phí dịch vụ", 1_000, vat_code="8")]
+
+AUDITED.update(
+    {
+        "kam.receivables.services.draft_invoice": (
+            lambda a: receivables.draft_invoice(by=a["lan"], client=_billable(a), lines=LINE_INPUT),
+            "invoice.drafted",
+        ),
+        "kam.receivables.services.draft_invoice_for_milestone": (
+            lambda a: receivables.draft_invoice_for_milestone(
+                by=a["lan"],
+                milestone=_fresh(signed_contract(client=_billable(a)).milestones.first()),
+            ),
+            "invoice.drafted",
+        ),
+        "kam.receivables.services.change_draft_invoice": (
+            lambda a: receivables.change_draft_invoice(
+                by=a["lan"], invoice=_receivable_draft(a), lines=LINE_INPUT, note="Đợt 1"
+            ),
+            "invoice.changed",
+        ),
+        "kam.receivables.services.delete_draft_invoice": (
+            lambda a: (
+                lambda invoice: (
+                    receivables.delete_draft_invoice(by=a["lan"], invoice=invoice),
+                    invoice,
+                )[1]
+            )(_receivable_draft(a)),
+            "invoice.deleted",
+        ),
+        "kam.receivables.services.issue_invoice": (
+            lambda a: receivables.issue_invoice(by=a["finance"], invoice=_receivable_draft(a)),
+            "invoice.issued",
+        ),
+        "kam.receivables.services.credit_invoice": (
+            lambda a: (
+                receivables.credit_invoice(
+                    by=a["finance"], invoice=_issued(a), amount=100, reason="Giảm giá"
+                ).invoice
+            ),
+            "invoice.credited",
+        ),
+        "kam.receivables.services.cancel_invoice": (
+            lambda a: (
+                receivables.cancel_invoice(
+                    by=a["finance"], invoice=_issued(a), reason="Sai"
+                ).invoice
+            ),
+            "invoice.cancelled",
+        ),
+        "kam.receivables.services.replace_invoice": (
+            lambda a: receivables.replace_invoice(
+                by=a["finance"], invoice=_issued(a), reason="Sai"
+            ),
+            "invoice.drafted",
+        ),
+        "kam.receivables.services.mark_invoice_disputed": (
+            lambda a: receivables.mark_invoice_disputed(
+                by=a["lan"], invoice=_issued(a), note="Chưa nghiệm thu"
+            ),
+            "invoice.disputed",
+        ),
+        "kam.receivables.services.settle_invoice_dispute": (
+            lambda a: receivables.settle_invoice_dispute(by=a["lan"], invoice=_disputed_invoice(a)),
+            "invoice.dispute_settled",
+        ),
+        "kam.receivables.services.record_payment": (
+            lambda a: receivables.record_payment(by=a["finance"], client=_billable(a), amount=5)[0],
+            "payment.recorded",
+        ),
+        "kam.receivables.services.allocate_payment": (
+            lambda a: (
+                lambda invoice: (
+                    receivables.allocate_payment(
+                        by=a["finance"],
+                        payment=_payment(a, invoice),
+                        shares=[receivables_queries.Share(invoice, 100)],
+                    )[0].invoice
+                )
+            )(_issued(a)),
+            "payment.allocated",
+        ),
+        "kam.receivables.services.allocate_oldest_first": (
+            lambda a: (
+                lambda invoice: (
+                    receivables.allocate_oldest_first(
+                        by=a["finance"], payment=_payment(a, invoice)
+                    )[0].invoice
+                )
+            )(_issued(a)),
+            "payment.allocated",
+        ),
+        "kam.receivables.services.remove_allocation": (
+            lambda a: (
+                lambda allocation: (
+                    receivables.remove_allocation(by=a["finance"], allocation=allocation),
+                    allocation.invoice,
+                )[1]
+            )(_allocated(a)),
+            "payment.unallocated",
+        ),
+        "kam.receivables.services.make_statement": (
+            lambda a: receivables.make_statement(
+                by=a["finance"], client=_billable(a), period_start=_day(-30), period_end=_day()
+            ),
+            "statement.made",
+        ),
+        "kam.receivables.services.delete_draft_statement": (
+            lambda a: (
+                lambda statement: (
+                    receivables.delete_draft_statement(by=a["lan"], statement=statement),
+                    statement,
+                )[1]
+            )(_statement(a)),
+            "statement.deleted",
+        ),
+        "kam.receivables.services.send_statement": (
+            lambda a: receivables.send_statement(by=a["lan"], statement=_statement(a)),
+            "statement.sent",
+        ),
+        "kam.receivables.services.answer_statement": None,  # by the client: tested below
+        "kam.receivables.services.settle_statement_dispute": (
+            lambda a: receivables.settle_statement_dispute(
+                by=a["lan"], statement=_disputed_statement(a)
+            ),
+            "statement.dispute_settled",
+        ),
+        "kam.receivables.services.record_promise": (
+            lambda a: receivables.record_promise(
+                by=a["lan"],
+                client=_billable(a),
+                pay_by=_day(5),
+                amount=1_000,
+                promised_by_name="Chị Hoa",
+            ),
+            "promise.recorded",
+        ),
+        "kam.receivables.services.log_collection_call": (
+            lambda a: receivables.log_collection_call(
+                by=a["lan"], client=_billable(a), summary="Hẹn trả tuần sau"
+            )[0],
+            "interaction.created",
+        ),
+        "kam.receivables.services.add_vat_rate": (
+            lambda a: receivables.add_vat_rate(
+                by=a["finance"], code="7", label="7%", percent=7, valid_from=_day()
+            ),
+            "vat_rate.added",
+        ),
+        "kam.receivables.services.end_vat_rate": (
+            lambda a: receivables.end_vat_rate(
+                by=a["finance"], rate=VatRate.objects.get(code="10"), last_day=_day(400)
+            ),
+            "vat_rate.ended",
+        ),
+    }
+)
+COMPOSITE["kam.receivables.services.replace_invoice"] = "the invoice it cancels"
+NOT_AUDITED.update(
+    {
+        "kam.receivables.services.send_due_reminders": "a job: each reminder it sends writes "
+        "invoice.reminded on its invoice, by the system (no actor)",
+        "kam.receivables.services.public_url": "builds a link; writes nothing",
+        "kam.receivables.services.email_statement": "a job mailing a statement send_statement "
+        "recorded as sent",
+        "kam.receivables.services.statement_from_link": "reads a link; writes nothing",
+    }
+)
+
+
+def test_the_clients_answer_to_a_statement_is_audited_without_an_actor(everyone):
+    statement = _statement(everyone, sent=True)
+    receivables.answer_statement(
+        token=receivables.statements.statement_token(statement), agrees=True, name="Kế toán"
+    )
+    event = AuditEvent.objects.get(verb="statement.confirmed")
+    assert event.subject_id == str(statement.pk) and event.actor is None
+    assert event.changes["answered_by_name"] == ["", "Kế toán"]
+
+
+def _stakeholder(actors):
+    return StakeholderFactory(
+        client=_client(actors), email="thu.nguyen@suaviet.vn", decision_role="decision_maker"
+    )
+
+
+def _survey(actors):
+    stakeholder = _stakeholder(actors)
+    return _fresh(
+        insights.send_survey(by=actors["lan"], client=stakeholder.client, stakeholder=stakeholder)
+    )
+
+
+def _low_score(actors):
+    survey = _survey(actors)
+    insights.answer_survey(token=insights.surveys.survey_token(survey), csat=2, nps=3)
+    return _fresh(survey)
+
+
+def _target(actors):
+    return _fresh(
+        insights.set_target(
+            by=actors["director"], kam=actors["lan"], metric="collected", period="quarter",
+            day=_day(), amount=1_000_000_000,
+        )
+    )  # fmt: skip
+
+
+AUDITED.update(
+    {
+        "kam.insights.services.set_target": (
+            lambda a: insights.set_target(
+                by=a["director"],
+                team=a["lan"].team,
+                metric="booked",
+                period="year",
+                day=_day(),
+                amount=5_000_000_000,
+            ),
+            "target.set",
+        ),
+        "kam.insights.services.adjust_target": (
+            lambda a: insights.adjust_target(
+                by=a["director"], target=_target(a), amount=1_200_000_000, reason="Thêm khách"
+            ),
+            "target.adjusted",
+        ),
+        "kam.insights.services.send_survey": (
+            lambda a: (
+                lambda person: insights.send_survey(
+                    by=a["lan"], client=person.client, stakeholder=person
+                )
+            )(_stakeholder(a)),
+            "survey.sent",
+        ),
+        "kam.insights.services.resend_survey": (
+            lambda a: insights.resend_survey(by=a["lan"], survey=_survey(a)),
+            "survey.resent",
+        ),
+        "kam.insights.services.answer_survey": None,  # by the client, no actor: tested below
+        "kam.insights.services.follow_up_survey": (
+            lambda a: insights.follow_up_survey(by=a["lan"], survey=_low_score(a), note="Đã gọi"),
+            "survey.followed_up",
+        ),
+    }
+)
+COMPOSITE["kam.insights.services.follow_up_survey"] = "the call logged on the client"
+NOT_AUDITED.update(
+    {
+        "kam.insights.services.send_due_surveys": "a job: each survey it sends writes its "
+        "survey.sent, by the system (no actor)",
+        "kam.insights.services.email_survey": "a job mailing a survey send_survey recorded",
+        "kam.insights.services.survey_from_link": "reads a link; writes nothing",
+        "kam.insights.services.person_to_ask": "reads the client's stakeholders",
+        "kam.insights.services.recompute_health": "derived data: the score's history is its "
+        "record (docs/insights.md)",
+        "kam.insights.services.recompute_health_of": "derived data, recomputed on request",
+    }
+)
+
+
+def test_a_stakeholders_answer_to_a_survey_is_audited_without_an_actor(everyone):
+    survey = _survey(everyone)
+    insights.answer_survey(token=insights.surveys.survey_token(survey), csat=5, nps=9)
+    event = AuditEvent.objects.get(verb="survey.answered")
+    assert event.subject_id == str(survey.pk) and event.actor is None
+    assert event.changes["nps"] == [None, 9]
+
+
 # Calls that change nothing: they must leave no event.
 NO_CHANGE = {
     "update_user": lambda a: people.update_user(by=a["admin"], user=a["lan"], email=a["lan"].email),
@@ -1338,6 +1663,14 @@ NO_CHANGE = {
     "update_baseline": lambda a: budgets.update_baseline(
         by=a["lan"], baseline=_draft_baseline(a), reason="Tăng phạm vi"
     ),
+    "change_draft_invoice": lambda a: (
+        lambda invoice: receivables.change_draft_invoice(
+            by=a["lan"],
+            invoice=invoice,
+            lines=[receivables.LineInput("Phí dịch vụ truyền thông", 100_000_000, vat_code="8")],
+            payment_terms_days=invoice.payment_terms_days,
+        )
+    )(_receivable_draft(a)),
     "update_baseline_line": lambda a: budgets.update_baseline_line(
         by=a["lan"], line=_draft_baseline(a).lines.get(kind="kol"), quantity=2
     ),

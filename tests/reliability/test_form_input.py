@@ -12,6 +12,7 @@ from kam.clients.models import AccountPlan, AgencyService, ClientRequest, Specia
 from kam.delivery import services as delivery
 from kam.growth.models import Stage
 from kam.pitching import services as pitching
+from kam.receivables import services as receivables
 from tests.budgets.factories import budgeted_project
 from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.delivery.factories import draft_contract, running_project
@@ -130,6 +131,14 @@ FORM_PAGES = [
     ("budgets:baseline_line_edit", "lan", "rebaseline_line",
      {"kind": "vendor", "description": "In ấn", "quantity": "1", "unit_cost_amount": "8",
       "unit_price_amount": "10"}),
+    ("receivables:invoice_edit", "lan", "receivable_draft",
+     {"payment_terms_days": "30", "currency": "VND", "note": "Đợt 1", "lines-TOTAL_FORMS": "1",
+      "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "50",
+      "lines-0-description": "Phí dịch vụ", "lines-0-unit": "gói", "lines-0-quantity": "1",
+      "lines-0-unit_price": "1000", "lines-0-vat_code": "10"}),
+    ("insights:target_set", "director", None,
+     {"kam": "{lan}", "metric": "booked", "period": "quarter", "amount": "500000000",
+      "reason": "Kế hoạch năm"}),
 ]  # fmt: skip
 TEXT_FIELDS = (forms.CharField,)  # EmailField and SlugField are CharFields too
 
@@ -333,3 +342,10 @@ def test_every_text_field_takes_hostile_text_safely(
         assert response.status_code in (200, 302, 400, 422), (field, response.status_code)
         shown = response if response.status_code != 302 else client.get(response["Location"])
         assert SCRIPT not in shown.content.decode(), f"{field} rendered unescaped"
+
+
+@pytest.fixture
+def receivable_draft(sua_viet, lan):
+    return receivables.draft_invoice(
+        by=lan, client=sua_viet, lines=[receivables.LineInput("Phí", 1_000, vat_code="10")]
+    )

@@ -8,8 +8,8 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self) -> None:
-        from kam.clients import jobs, services  # noqa: F401 - registers periodic jobs
-        from kam.core import audit
+        from kam.clients import jobs, queries, services  # noqa: F401 - registers periodic jobs
+        from kam.core import agenda, audit
         from kam.core.navigation import NavEntry, add_entry
 
         add_entry(NavEntry(label=_("Clients"), url_name="clients:client_list", order=100))
@@ -24,3 +24,4 @@ class ClientsConfig(AppConfig):
         )
         add_entry(NavEntry(label=_("Search"), url_name="clients:search", order=900))
         audit.describe_verbs(services.VERB_LABELS)
+        agenda.register(queries.agenda_items)

@@ -17,7 +17,9 @@ from django.db.models import (
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kam.clients.models import (
     AccountPlan,
@@ -32,6 +34,7 @@ from kam.clients.models import (
     Stakeholder,
 )
 from kam.core import access
+from kam.core.agenda import AgendaItem
 from kam.core.audit import history_of
 from kam.core.search import matching
 from kam.core.search import terms as search_terms
@@ -506,3 +509,34 @@ def plan_of_year(client: Client, year: int) -> AccountPlan | None:
         )
         .first()
     )
+
+
+# --- The agenda ------------------------------------------------------------------------------
+AGENDA_LIMIT = 50
+
+
+def agenda_items(user: User) -> list[AgendaItem]:
+    """The interactions' next steps the person owns, due within a week or overdue; each can be
+    marked done from the agenda."""
+    if not access.is_signed_in(user):
+        return []
+    soon = timezone.localdate() + timedelta(days=7)
+    steps = (
+        Interaction.objects.filter(
+            next_step_owner=user, next_step_done_at__isnull=True, next_step_due_on__lte=soon
+        )
+        .exclude(next_step="")
+        .select_related("client")
+        .order_by("next_step_due_on", "pk")[:AGENDA_LIMIT]
+    )
+    return [
+        AgendaItem(
+            title=f"{step.next_step} · {step.client}",
+            url=reverse("clients:client_detail", args=[step.client_id]),
+            action=_("Next step with the client"),
+            due_on=step.next_step_due_on,
+            done_url=reverse("clients:interaction_next_step_done", args=[step.pk]),
+            done_label=_("Done"),
+        )
+        for step in steps
+    ]

@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from kam.core import checks, jobs  # noqa: F401 - registers checks and periodic jobs
+        from kam.core.agenda import today_section
         from kam.core.api import name_choices_after_their_models
+        from kam.core.digest import register_section
         from kam.core.navigation import NavEntry, add_entry
         from kam.core.search import ensure_search_indexes
 
@@ -20,4 +22,5 @@ class CoreConfig(AppConfig):
         # Every model is loaded by now, and no API schema is built yet.
         name_choices_after_their_models()
 
-        add_entry(NavEntry(label=_("Home"), url_name="core:home", order=0))
+        add_entry(NavEntry(label=_("Today"), url_name="core:home", order=0))
+        register_section(today_section)

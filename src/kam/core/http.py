@@ -5,7 +5,9 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from kam.core.search import fold
 
@@ -40,3 +42,18 @@ def attachment_disposition(filename: str) -> str:
     ascii_extension = re.sub(r"[^a-z0-9]+", "", fold(extension))
     fallback = f"{ascii_stem}.{ascii_extension}" if ascii_extension else ascii_stem
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` address posted with a form when it is on this site, else the default."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """After a one-click action: back where it was clicked (Today, say) or to the default."""
+    return redirect(safe_next(request, default))

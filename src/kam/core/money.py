@@ -1,9 +1,12 @@
 """Money is a Decimal with a currency. Rounding and formatting happen here and nowhere else."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from kam.core.errors import DomainError
 
 # Babel's Vietnamese pattern writes "1.234.567 ₫"; the separators are then mapped to the
 # configured pair, since some issuers register "," for thousands.
@@ -28,3 +31,22 @@ def format_money(amount: Decimal | int | str | None, currency: str = "") -> str:
             str.maketrans({_BABEL_THOUSANDS: wanted[0], _BABEL_DECIMALS: wanted[1]})
         )
     return text.replace("\xa0", " ")
+
+
+def whole_amount(value, field: str, *, allow_zero: bool = False) -> Decimal:
+    """A money amount in whole dong (VND has no minor unit): a fraction is refused, not rounded
+    away, since the user meant something else."""
+    try:
+        amount = Decimal(str(value).strip()) if value is not None else Decimal("NaN")
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Give an amount in whole dong."), field=field) from None
+    if not amount.is_finite():
+        raise DomainError(_("Give an amount in whole dong."), field=field)
+    # Before rounding: quantizing a number of hundreds of digits fails.
+    if abs(amount) >= Decimal(10) ** 15:
+        raise DomainError(_("This amount is too large."), field=field)
+    if amount != round_for(settings.KAM_CURRENCY, amount):
+        raise DomainError(_("Give an amount in whole dong."), field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise DomainError(_("The amount must be above 0."), field=field)
+    return amount

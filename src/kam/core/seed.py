@@ -52,6 +52,10 @@ class Volumes:
     bookings: int
     cost_lines: int  # purchase orders, vendors' bills and time entries together
     time_entries: int  # of the cost lines, those that are hours people entered
+    invoices: int  # issued (or cancelled) invoices, one line each in the volume
+    payments: int  # payments received, most allocated to invoices
+    surveys: int  # satisfaction surveys: after delivered projects, scheduled on key clients
+    health_history_days: int  # days of account health history kept for the key clients
 
 
 # "medium" is the clients issue's benchmark set; "large" grows with every domain (issue 11).
@@ -65,6 +69,9 @@ SCALES: dict[str, Volumes | None] = {
         # Issue 8's profitability set: 2,000 projects and 500,000 cost lines, of which the
         # hours its hundred people can log in a year (a working day each at most).
         cost_lines=500_000, time_entries=50_000,
+        invoices=60_000, payments=80_000,
+        # A survey after most delivered projects and the key clients' every six months.
+        surveys=1_500, health_history_days=30,
     ),
     "large": Volumes(
         users=100, teams=10, kams=60, clients=5_000, key_clients=500, stakeholders=50_000,
@@ -76,6 +83,11 @@ SCALES: dict[str, Volumes | None] = {
         # some contracts run a second project; about 30 tasks and 4 bookings a project.
         contracts=8_000, projects=10_000, tasks=300_000, bookings=40_000,
         cost_lines=500_000, time_entries=120_000,
+        # Issue 9's receivables: a few invoices a month per client over three years, more
+        # payments than invoices (some are paid in parts).
+        invoices=300_000, payments=400_000,
+        # About one survey per delivered project, and the key clients' every six months.
+        surveys=11_000, health_history_days=30,
     ),
 }  # fmt: skip
 

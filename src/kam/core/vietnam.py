@@ -2,6 +2,7 @@
 numbers."""
 
 import re
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +87,63 @@ def company_name_key(name: str) -> str:
     lower case), without punctuation or its legal form. Empty when nothing else is left."""
     plain = " ".join(re.sub(r"[^\w\s]", " ", fold(name or "")).split())
     return " ".join(_LEGAL_FORM.sub(" ", plain).split())
+
+
+# --- Amounts in words ("Số tiền viết bằng chữ") ---------------------------------------------
+_DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+# The groups of three digits under a billion; from a billion up the words repeat before "tỷ"
+# ("một nghìn tỷ", "một triệu tỷ").
+_GROUPS = ((1_000_000, "triệu"), (1_000, "nghìn"), (1, ""))
+_BILLION = 1_000_000_000
+
+
+def amount_in_words(amount: int | Decimal) -> str:
+    """A whole VND amount as Vietnamese invoices write it out: 2_093_688_000 → "Hai tỷ không
+    trăm chín mươi ba triệu sáu trăm tám mươi tám nghìn đồng"; 0 → "Không đồng"."""
+    if isinstance(amount, Decimal):
+        if not amount.is_finite() or amount != amount.to_integral_value():
+            raise ValueError(f"Not a whole amount of dong: {amount}")
+        amount = int(amount)
+    if amount < 0:
+        raise ValueError(f"A negative amount has no words: {amount}")
+    words = " ".join(_number_words(amount, leading=True)) if amount else _DIGITS[0]
+    return f"{words[0].upper()}{words[1:]} đồng"
+
+
+def _number_words(number: int, *, leading: bool) -> list[str]:
+    """The words of a positive number; a `leading` number starts the amount, so its first group
+    is read short ("năm nghìn", not "không trăm linh năm nghìn")."""
+    billions, rest = divmod(number, _BILLION)
+    words = []
+    if billions:
+        words += [*_number_words(billions, leading=leading), "tỷ"]
+        leading = False
+    for size, name in _GROUPS:
+        group = rest // size % 1000
+        if group:  # a group of zeros is not read: "một triệu không trăm linh năm"
+            words += _group_words(group, full=not leading)
+            words += [name] if name else []
+            leading = False
+    return words
+
+
+def _group_words(group: int, *, full: bool) -> list[str]:
+    """Three digits (1 to 999). After a higher group the hundreds are always read, even none:
+    "một nghìn không trăm mười"."""
+    hundreds, tens, units = group // 100, group // 10 % 10, group % 10
+    words = []
+    if hundreds or full:
+        words += [_DIGITS[hundreds], "trăm"]
+    if tens == 0:
+        if units:
+            # "linh" (the South also says "lẻ") marks the missing tens: "một trăm linh năm".
+            words += (["linh"] if words else []) + [_DIGITS[units]]
+        return words
+    words += ["mười"] if tens == 1 else [_DIGITS[tens], "mươi"]
+    if units == 1 and tens > 1:
+        words.append("mốt")  # "hai mươi mốt", but "mười một"
+    elif units == 5:
+        words.append("lăm")  # "mười lăm", "hai mươi lăm"
+    elif units:
+        words.append(_DIGITS[units])  # "bốn", where some write "tư" after "mươi"
+    return words

@@ -8,7 +8,7 @@ class GrowthConfig(AppConfig):
     verbose_name = _("Growth")
 
     def ready(self) -> None:
-        from kam.core import agenda, audit, digest
+        from kam.core import agenda, audit
         from kam.core.navigation import NavEntry, add_entry
         from kam.growth import jobs, queries, services  # noqa: F401 - registers periodic jobs
 
@@ -24,4 +24,3 @@ class GrowthConfig(AppConfig):
         add_entry(NavEntry(label=_("Hand-overs"), url_name="growth:handover_list", order=220))
         audit.describe_verbs(services.VERB_LABELS)
         agenda.register(queries.agenda_items)
-        digest.register_section(queries.digest_section)

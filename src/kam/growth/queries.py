@@ -2,7 +2,7 @@
 see; the pipeline's totals are aggregated in the database (the forecast: growth.forecast)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,7 +26,6 @@ from kam.clients.models import Client, SpecialTerm
 from kam.clients.queries import clients_visible_to, sees_every_client
 from kam.core import access
 from kam.core.agenda import AgendaItem
-from kam.core.digest import DigestSection
 from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.core.vietnam import company_name_key, normalise_tax_code
@@ -330,6 +329,7 @@ def agenda_items(user: User) -> list[AgendaItem]:
             action=_("Next step"),
             detail=opportunity.next_step,
             due_on=opportunity.next_step_due_on,
+            value=opportunity.value_amount,
         )
         for opportunity in steps
     ]
@@ -363,14 +363,3 @@ def _handover_item(user: User, handover: Handover) -> AgendaItem:
         action = _("Hand-over waiting for the KAM")
         detail = str(handover.to_kam)
     return AgendaItem(title=str(handover.client), url=url, action=action, detail=detail)
-
-
-def digest_section(user: User, since: datetime) -> DigestSection:
-    """Hand-overs waiting and the next steps due today or overdue."""
-    today = timezone.localdate()
-    lines = [
-        f"{item.action}: {item.title}" + (f" ({item.due_on:%d/%m/%Y})" if item.due_on else "")
-        for item in agenda_items(user)
-        if item.due_on is None or item.due_on <= today
-    ]
-    return DigestSection(title=_("Pipeline and hand-overs"), lines=lines)

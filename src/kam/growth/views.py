@@ -113,6 +113,8 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     if client_pk.isdigit():
         client = client_queries.clients_visible_to(request.user).filter(pk=client_pk).first()
         initial = {"client": client}
+    if request.GET.get("kind") in Opportunity.Kind.values:
+        initial["kind"] = request.GET["kind"]  # "Open the renewal" from Today
     form = forms.OpportunityForm(posted(request), initial=initial, viewer=request.user)
 
     def save(data: dict) -> Opportunity:

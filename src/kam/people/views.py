@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,6 +18,7 @@ from kam.core.audit import history_of
 from kam.core.errors import require
 from kam.core.forms import posted, record_form_page, run_service
 from kam.core.htmx import wants_fragment
+from kam.core.http import redirect_back
 from kam.people import forms, queries, services
 from kam.people.permissions import can_manage_people
 
@@ -42,10 +42,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = settings.LANGUAGE_CODE
     if request.user.is_authenticated:
         services.update_profile(by=request.user, language=language)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect_back(request, "/")
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

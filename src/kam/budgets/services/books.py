@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from kam.budgets.models import ClosedMonth, CostRate
 from kam.budgets.permissions import can_keep_the_books
-from kam.budgets.services.common import whole_amount
 from kam.core.audit import created, record_event, snapshot
 from kam.core.errors import DomainError, require
+from kam.core.money import whole_amount
 from kam.core.saving import validated_save
 from kam.people.models import Department, User
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from kam.budgets.models import Baseline, BaselineLine, Budget, BudgetLine, TimeEntry
 from kam.budgets.permissions import can_approve_budget, can_approve_margin, can_manage_budget
-from kam.budgets.services.common import locked_project, number, whole_amount
+from kam.budgets.services.common import locked_project, number
 from kam.core.audit import created, record_change, record_event, snapshot
 from kam.core.errors import DomainError, InvalidTransition, require
+from kam.core.money import whole_amount
 from kam.core.saving import assign, validated_save
 from kam.delivery.models import ChangeRequest, Project
 from kam.people.models import Department, User

@@ -1,16 +1,14 @@
-"""What the budget services share: the project lock every money change takes first, whole-dong
-amounts, and the closed months nothing is recorded in."""
+"""What the budget services share: the project lock every money change takes first, quantities,
+and the closed months nothing is recorded in."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kam.budgets import queries
 from kam.budgets.models import Budget
 from kam.core.errors import DomainError, InvalidTransition
-from kam.core.money import round_for
 from kam.delivery.models import Project
 
 
@@ -43,22 +41,6 @@ def number(value, field: str) -> Decimal:
         raise DomainError(_("Give a number, such as 1.5."), field=field)
     if amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal(10) ** 10:
         raise DomainError(_("Give a number up to 10 digits and two decimals."), field=field)
-    return amount
-
-
-def whole_amount(value, field: str, *, allow_zero: bool = False) -> Decimal:
-    """A money amount in whole dong (VND has no minor unit): a fraction is refused, not rounded
-    away, since the user meant something else."""
-    try:
-        amount = Decimal(str(value).strip()) if value is not None else Decimal("NaN")
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("Give an amount in whole dong."), field=field) from None
-    if not amount.is_finite() or amount != round_for(settings.KAM_CURRENCY, amount):
-        raise DomainError(_("Give an amount in whole dong."), field=field)
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise DomainError(_("The amount must be above 0."), field=field)
-    if amount >= Decimal(10) ** 15:
-        raise DomainError(_("This amount is too large."), field=field)
     return amount
 
 

@@ -18,11 +18,11 @@ from kam.budgets.services.common import (
     locked_project,
     percent_text,
     require_open_month,
-    whole_amount,
 )
 from kam.clients.models import ClientRequest
 from kam.core.audit import created, record_event, snapshot
 from kam.core.errors import DomainError, InvalidTransition, require
+from kam.core.money import whole_amount
 from kam.core.saving import validated_save
 from kam.delivery.models import Booking, Project
 from kam.people.models import User

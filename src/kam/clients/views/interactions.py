@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from kam.clients.views.common import run_and_tell
 from kam.core.errors import require
 from kam.core.forms import posted, record_form_page, run_service
 from kam.core.htmx import wants_fragment
+from kam.core.http import redirect_back
 
 # --- Interactions ---------------------------------------------------------------------------
 INTERACTION_SAVED = gettext_lazy("The interaction is logged.")
@@ -77,4 +78,4 @@ def next_step_done(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.complete_next_step(by=request.user, interaction=interaction),
         _("The next step is done."),
     )
-    return redirect("clients:client_detail", pk=interaction.client_id)
+    return redirect_back(request, reverse("clients:client_detail", args=[interaction.client_id]))

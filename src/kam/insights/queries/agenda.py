@@ -1,0 +1,104 @@
+"""What insights puts on Today: low survey scores to follow up, clients whose health is at risk,
+and contracts coming to their end with no renewal opened."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kam.clients.models import Client
+from kam.clients.queries import clients_changeable_by
+from kam.core import access
+from kam.core.agenda import AgendaItem
+from kam.delivery.models import Contract
+from kam.growth.models import Opportunity
+from kam.insights.health import describe, reasons
+from kam.insights.models import HealthScore
+from kam.insights.queries.surveys import low_scores_to_follow_up
+from kam.people.models import User
+
+ON_AGENDA = 50
+RENEWAL_NOTICE_DAYS = 60
+
+
+def agenda_items(user: User) -> list[AgendaItem]:
+    if not access.is_signed_in(user) or access.is_admin(user) or access.is_finance(user):
+        return []
+    mine = clients_changeable_by(user)
+    return [*_low_scores(user, mine), *_at_risk(mine), *_renewals(mine)]
+
+
+def _low_scores(user: User, mine) -> list[AgendaItem]:
+    return [
+        AgendaItem(
+            title=_("%(client)s: %(name)s rated %(csat)s/5, %(nps)s/10")
+            % {
+                "client": survey.client,
+                "name": survey.stakeholder.full_name,
+                "csat": survey.csat,
+                "nps": survey.nps,
+            },
+            url=reverse("insights:survey_detail", args=[survey.pk]),
+            action=_("Call the unhappy client"),
+            detail=survey.comment[:200],
+            done_url=reverse("insights:survey_follow_up", args=[survey.pk]),
+            done_label=_("Followed up"),
+            needs_note=True,
+        )
+        for survey in low_scores_to_follow_up(mine).order_by("answered_at")[:ON_AGENDA]
+    ]
+
+
+def _at_risk(mine) -> list[AgendaItem]:
+    scores = (
+        HealthScore.objects.filter(client__in=mine, at_risk=True)
+        .exclude(client__status=Client.Status.LOST)
+        .select_related("client")
+        .order_by("score")[:ON_AGENDA]
+    )
+    return [
+        AgendaItem(
+            title=_("%(client)s: health %(score)s/100")
+            % {"client": score.client, "score": score.score},
+            url=reverse("insights:client_health", args=[score.client_id]),
+            action=_("Client at risk: act on its reasons"),
+            detail="; ".join(describe(row) for row in reasons(score.signals)),
+            due_on=None if score.trend is None or score.trend >= 0 else timezone.localdate(),
+        )
+        for score in scores
+    ]
+
+
+def _renewals(mine) -> list[AgendaItem]:
+    today = timezone.localdate()
+    renewal_open = Opportunity.objects.filter(
+        client_id=OuterRef("client_id"),
+        kind=Opportunity.Kind.RENEWAL,
+        status=Opportunity.Status.OPEN,
+    )
+    contracts = (
+        Contract.objects.filter(
+            client__in=mine,
+            status=Contract.Status.SIGNED,
+            ends_on__range=(today, today + timedelta(days=RENEWAL_NOTICE_DAYS)),
+        )
+        .exclude(Exists(renewal_open))
+        .select_related("client")
+        .order_by("ends_on")[:ON_AGENDA]
+    )
+    return [
+        AgendaItem(
+            title=_("%(client)s: contract %(number)s ends")
+            % {
+                "client": contract.client,
+                "number": contract.number or contract.title,
+            },
+            url=reverse("growth:opportunity_create") + f"?client={contract.client_id}&kind=renewal",
+            action=_("Open the renewal"),
+            due_on=contract.ends_on,
+            value=contract.value_amount,
+        )
+        for contract in contracts
+    ]
