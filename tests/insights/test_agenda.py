@@ -144,14 +144,25 @@ class TestAtRisk:
             "No contact recorded; No open growth opportunity; No decision maker known"
         )
         assert entry.url == reverse("insights:client_health", args=[client.pk])
-        assert entry.due_on is None
+        assert entry.due_on == today()
 
-    def test_a_falling_client_at_risk_is_due_today(self, lan):
+    def test_a_falling_client_at_risk_is_to_act_on_now(self, lan):
         client = client_of(lan)
         HealthHistory.objects.create(client=client, on=today() - timedelta(days=40), score=90)
         scored(client)
         (entry,) = agenda_items(lan)
-        assert entry.due_on == today()
+        assert entry.due_on is None
+
+    def test_a_falling_client_at_risk_ranks_before_a_steady_one(self, lan):
+        steady = client_of(lan, legal_name="Công ty A Ổn Định")
+        falling = client_of(lan, legal_name="Công ty Z Đang Xuống")
+        HealthHistory.objects.create(client=falling, on=today() - timedelta(days=40), score=90)
+        scored(steady)
+        scored(falling)
+        assert [entry.title.split(":")[0] for entry in agenda_for(lan)] == [
+            "Công ty Z Đang Xuống",
+            "Công ty A Ổn Định",
+        ]
 
     def test_a_healthy_client_is_not_on_the_agenda(self, lan, settings):
         settings.KAM_HEALTH_AT_RISK = 56

@@ -245,6 +245,8 @@ class TestTargets:
             ({"period": "week"}, 422),
             ({"day": "10/05/2025"}, 422),
             ({"day": 20250510}, 422),
+            ({"day": "2101-01-01"}, 400),  # past the years a target may be for
+            ({"day": "9999-12-31"}, 422),  # past the calendar the API reads
             ({"kam_id": "5"}, 422),
             ({"reason": "x" * 301}, 422),
         ],
@@ -642,6 +644,14 @@ class TestHealth:
             == 200
         )
 
+    def test_a_client_lost_since_its_score_has_none_to_read(self, api, lan, sua_viet):
+        scored(sua_viet)
+        Client.objects.filter(pk=sua_viet.pk).update(status=Client.Status.LOST)
+        response = api(lan).get(f"/health/{sua_viet.pk}")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "A lost client has no health score."}
+        assert api(lan).get("/health").json()["count"] == 0
+
     def test_a_lost_client_is_not_scored(self, api, lan):
         lost = ClientFactory(owner=lan, status=Client.Status.LOST)
         response = api(lan).send("post", f"/health/{lost.pk}/recompute")
@@ -753,18 +763,18 @@ class TestAttainment:
             None,
         )
         assert (collected["actual"], collected["target"], collected["percent"]) == (
-            108_000_000,
             100_000_000,
-            108,
+            100_000_000,
+            100,
         )
         assert (collected["gap"], collected["on_track"]) == (0, True)
         assert collected["projected"] >= collected["actual"]
         assert row["metrics"]["booked"]["actual"] == 0
         assert row["commission"] == {
-            "collected": 108_000_000,
-            "attainment_percent": 108,
+            "collected": 100_000_000,
+            "attainment_percent": 100,
             "rate_percent": 3.0,
-            "amount": 3_240_000,
+            "amount": 3_000_000,
             "next_tier": {"percent": 120, "rate_percent": 4.0},
         }
 
@@ -781,7 +791,7 @@ class TestAttainment:
         assert all(row["commission"] is not None for row in kams)
         assert kams[0]["commission"]["amount"] is None  # hoa has no collected target
         assert team["commission"] is None and team["name"] == "Nhóm A"
-        assert team["metrics"]["collected"]["actual"] == 108_000_000
+        assert team["metrics"]["collected"]["actual"] == 100_000_000
         assert team["metrics"]["booked"]["actual"] == 0
 
     def test_finance_sees_every_kam_with_commission(

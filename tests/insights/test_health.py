@@ -382,6 +382,16 @@ class TestRevenueFact:
         )
         assert health.revenue_loss(facts_for(client)) == health.Loss(1.0, {"change": -50})
 
+    def test_a_cancelled_invoice_is_taken_back_once_by_its_credit_note(self, lan, books):
+        client = billable_client(owner=lan)
+        issued(client, by=books, amount=100_000_000, issued_on=today() - timedelta(days=300))
+        kept = issued(client, by=books, amount=100_000_000, issued_on=today() - timedelta(30))
+        cancelled = issued(client, by=books, amount=50_000_000, issued_on=today() - timedelta(20))
+        receivables.cancel_invoice(by=books, invoice=cancelled, reason="Sai mã số thuế")
+        fact = facts_for(client)
+        assert Decimal(fact.invoiced_recent) == kept.total_vnd
+        assert health.revenue_loss(fact) == health.Loss(0.0, {"change": 0})
+
 
 # --- Growth opportunities --------------------------------------------------------------------
 class TestGrowth:

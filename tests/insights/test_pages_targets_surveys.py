@@ -199,6 +199,8 @@ class TestSettingTargets:
             ({"kam": "", "team": ""}, "Choose a KAM or a team."),
             ({"day": "not a day"}, "Enter a valid date."),
             ({"day": ""}, "Choose the period."),
+            ({"day": "9999-06-01", "period": "year"}, "Choose a period between 2000 and 2100."),
+            ({"day": "1999-12-31"}, "Choose a period between 2000 and 2100."),
             ({"period": "week"}, "Select a valid choice."),
             ({"kam": "999999999999"}, "Select a valid choice."),
         ],

@@ -13,6 +13,7 @@ from kam.core.money import format_money
 from kam.insights import services
 from kam.insights.models import HealthHistory, HealthScore, Survey
 from kam.insights.services.surveys import survey_token
+from kam.receivables import services as receivables
 from tests.clients.factories import ClientFactory, StakeholderFactory
 from tests.delivery.factories import signed_contract
 from tests.growth.factories import OpportunityFactory
@@ -153,13 +154,14 @@ class TestPortfolio:
         assert format_money(Decimal(4_000_000_000)) in booked
         assert "50%" in booked
         collected = page.split('data-testid="attainment-collected"')[1].split("</tr>")[0]
-        assert "108%" in collected
+        # 108 triệu received settles the invoice: 100 triệu before VAT, the whole target.
+        assert "100%" in collected
 
     def test_the_commission_preview_is_for_the_kam_her_director_and_finance(
         self, login, lans_quarter, lan, director, finance, admin
     ):
-        # 108% of the collected target reaches the 3% tier: 3% of 108 triệu.
-        expected = format_money(Decimal(3_240_000))
+        # 100% of the collected target reaches the 3% tier: 3% of 100 triệu.
+        expected = format_money(Decimal(3_000_000))
         assert expected in text(login(lan).get(portfolio()))
         for viewer in (director, finance, admin):
             page = text(login(viewer).get(portfolio(f"?kam={lan.pk}")))
@@ -196,6 +198,21 @@ class TestPortfolio:
         strip = page.split('data-testid="at-risk-count"')[1].split("</a>")[0]
         assert "<strong>1</strong>" in strip
         assert reverse("insights:client_health", args=[other.pk]) in table
+
+    def test_a_clients_revenue_is_less_its_credit_notes_and_cancelled_invoices(
+        self, login, lan, finance
+    ):
+        client = billable_client(owner=lan, legal_name="Công ty Bia Sài Gòn")
+        kept = issued(client, by=finance, amount=100_000_000)
+        receivables.credit_invoice(
+            by=finance, invoice=kept, amount=43_200_000, reason="Bớt 40 triệu hạng mục in ấn"
+        )
+        wrong = issued(client, by=finance, amount=70_000_000)
+        receivables.cancel_invoice(by=finance, invoice=wrong, reason="Sai mã số thuế")
+        page = text(login(lan).get(portfolio()))
+        table = page.split('data-testid="portfolio-clients"')[1]
+        assert format_money(Decimal(60_000_000)) in table
+        assert format_money(Decimal(100_000_000)) not in table
 
     def test_the_pipeline_and_receivables_link_to_their_lists(self, login, lans_quarter, lan):
         OpportunityFactory(client=lans_quarter, value_amount=Decimal(1_000_000_000))
@@ -374,6 +391,17 @@ class TestClientHealth:
         assert response.status_code == 200
         assert "A lost client has no health score." in text(response)
         assert not HealthScore.objects.filter(client=lost).exists()
+
+    def test_a_client_lost_since_its_score_shows_no_score_but_its_history(self, login, scored, lan):
+        Client.objects.filter(pk=scored.pk).update(status=Client.Status.LOST)
+        page = text(login(lan).get(health_url(scored)))
+        assert 'data-testid="health-score"' not in page
+        assert "A lost client has no health score: its history stays below." in page
+        assert 'data-testid="recompute"' not in page
+        assert "<polyline" in page
+        panel = text(login(lan).get(health_url(scored, "insights:client_panel")))
+        assert 'data-testid="panel-score"' not in panel
+        assert "A lost client has no health score." in panel
 
     def test_recompute_is_404_for_an_outsider_and_not_a_get(self, login, scored, minh, lan):
         url = health_url(scored, "insights:client_health_recompute")

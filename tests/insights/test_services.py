@@ -3,12 +3,14 @@ change kept and audited), revenue is booked, invoiced and collected against them
 commission by tiers, and satisfaction surveys go out, are answered once through a signed link
 that expires, and a low score is followed up."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kam.clients.models import Client, ClientTeamMember, Interaction
@@ -266,11 +268,17 @@ class TestAttainment:
     ):
         issued(sua_viet, by=books, amount=100_000_000, issued_on=quarter.starts_on - timedelta(1))
         day_before = (today() - quarter.starts_on).days + 1
-        paid(sua_viet, 20_000_000, by=books, days_ago=day_before, allocate_oldest_first=True)
-        paid(sua_viet, 30_000_000, by=books, allocate_oldest_first=True)
+        # 108 triệu with VAT 8%: what a payment settles counts before its VAT.
+        paid(sua_viet, 21_600_000, by=books, days_ago=day_before, allocate_oldest_first=True)
+        paid(sua_viet, 32_400_000, by=books, allocate_oldest_first=True)
         paid(sua_viet, 5_000_000, by=books)  # received, not allocated to an invoice yet
         assert revenue_by_kam(quarter)[COLLECTED] == {lan.pk: Decimal(30_000_000)}
         assert revenue_by_kam(quarter.previous())[COLLECTED] == {lan.pk: Decimal(20_000_000)}
+
+    def test_collected_from_an_exempt_invoice_is_all_revenue(self, sua_viet, lan, books, quarter):
+        issued(sua_viet, by=books, amount=50_000_000, vat_code="exempt")
+        paid(sua_viet, 50_000_000, by=books, allocate_oldest_first=True)
+        assert revenue_by_kam(quarter)[COLLECTED] == {lan.pk: Decimal(50_000_000)}
 
     def test_a_team_has_the_sum_of_its_kams(self, director, lan, hoa, minh, quarter):
         signed_contract(client=client_of(lan), value=Decimal(2_000_000_000))
@@ -509,6 +517,24 @@ class TestTheLink:
         (message,) = mail.outbox
         assert new in message.body and old not in message.body
         assert events("survey.resent").get().actor == lan
+
+    def test_the_answer_checks_the_link_on_the_survey_as_locked(self, survey):
+        # Read once, locked: a sending again committed between a read and a lock cannot let
+        # the replaced link answer.
+        with CaptureQueriesContext(connection) as run:
+            services.answer_survey(token=survey_token(survey), csat=5, nps=9)
+        reads = [
+            query["sql"]
+            for query in run.captured_queries
+            if query["sql"].startswith("SELECT") and 'FROM "insights_survey"' in query["sql"]
+        ]
+        assert len(reads) == 1, reads
+        assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
+
+    def test_a_survey_is_named_by_its_local_sending_day(self, survey):
+        # 23:30 UTC on 31 May is already 1 June in Ho Chi Minh City.
+        survey.sent_at = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)
+        assert str(survey).endswith("01/06/2026")
 
     def test_an_answered_survey_is_not_sent_again(self, lan, survey):
         services.answer_survey(token=survey_token(survey), csat=5, nps=10)

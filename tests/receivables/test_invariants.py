@@ -1,7 +1,8 @@
 """The invariants of receivables under any sequence of invoices, credit notes, payments and
 allocations (hypothesis): for every client, invoiced - credited - allocated = open balance; the
 ageing buckets add up to the open balance; each statement's closing balance is the next one's
-opening balance, and the last one's is what the client owes."""
+opening balance, and the last one's is what the client owes; a payment's allocations before
+VAT are what its allocations are worth without their invoices' VAT."""
 
 from contextlib import suppress
 from datetime import timedelta
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kam.core.errors import DomainError
+from kam.core.money import before_vat
 from kam.receivables import queries, services
 from kam.receivables.models import Allocation, CreditNote, Invoice, Payment
 from tests.receivables.factories import billable_client, draft
@@ -110,6 +112,15 @@ def _check_invariants(client, finance, first_day) -> None:
     for payment in Payment.objects.filter(client=client):
         assert 0 <= payment.allocated_amount <= payment.amount
         assert payment.allocated_amount == _sum(payment.allocations.all(), "amount")
+        # Collected revenue: each allocation before its invoice's VAT, rounded as it stands.
+        assert payment.allocated_net == sum(
+            (
+                before_vat(part.amount, part.invoice.subtotal, part.invoice.total)
+                for part in payment.allocations.select_related("invoice")
+            ),
+            Decimal(0),
+        )
+        assert 0 <= payment.allocated_net <= payment.allocated_amount
 
     today = timezone.localdate()
     start = first_day - timedelta(days=2)  # before anything: the first opening balance is 0

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail, signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from kam.budgets.models import ClosedMonth
@@ -459,6 +460,22 @@ def test_a_tampered_expired_or_replaced_link_is_refused(client_, finance):
     statement.refresh_from_db()
     with pytest.raises(services.LinkRefused):
         services.statement_from_link(services.statements.statement_token(statement))
+
+
+def test_the_answer_checks_the_link_on_the_statement_as_locked(client_, finance):
+    # Read once, locked: a sending again committed between a read and a lock cannot let the
+    # replaced link answer.
+    statement = _sent_statement(client_, finance)
+    token = services.statements.statement_token(statement)
+    with CaptureQueriesContext(connection) as run:
+        services.answer_statement(token=token, agrees=True, name="Kế toán")
+    reads = [
+        query["sql"]
+        for query in run.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "receivables_statement"' in query["sql"]
+    ]
+    assert len(reads) == 1, reads
+    assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
 
 
 def test_a_dispute_needs_what_differs_and_lands_on_the_kams_agenda(client_, finance, lan):

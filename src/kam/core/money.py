@@ -19,6 +19,14 @@ def round_for(currency: str, amount: Decimal | int | str) -> Decimal:
     return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
+def before_vat(amount: Decimal, subtotal: Decimal, total: Decimal) -> Decimal:
+    """The part of `amount` in VND (paid against a document of that subtotal and total) that is
+    not VAT, to the dong: revenue collected is counted before VAT, like revenue invoiced."""
+    if not total:
+        return Decimal(0)
+    return round_for("VND", Decimal(amount) * Decimal(subtotal) / Decimal(total))
+
+
 def format_money(amount: Decimal | int | str | None, currency: str = "") -> str:
     """`1.234.567 ₫`, with the separators set by KAM_MONEY_SEPARATORS."""
     if amount is None or amount == "":

@@ -13,6 +13,7 @@ from kam.clients.queries import stakeholders_of
 from kam.core import access
 from kam.delivery.models import Project
 from kam.insights.models import Survey, Target
+from kam.insights.periods import FIRST_YEAR, LAST_YEAR
 from kam.insights.services.surveys import person_to_ask
 from kam.people.models import Team, User
 from kam.pitching.forms import DATE_WIDGET, MONEY_WIDGET
@@ -20,7 +21,6 @@ from kam.pitching.forms import DATE_WIDGET, MONEY_WIDGET
 MAX_ID = 2**31 - 1
 # Above 18 digits the service's whole-dong check cannot even compute: refused here, politely.
 AMOUNT_DIGITS = 18
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _text(rows: int) -> forms.Textarea:

@@ -5,6 +5,7 @@ signed link, and each client's account health with the signals that cost it poin
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients.models import Client, Stakeholder
@@ -220,7 +221,7 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return _("Survey of %(client)s, %(day)s") % {
             "client": self.client,
-            "day": self.sent_at.strftime("%d/%m/%Y"),
+            "day": timezone.localtime(self.sent_at).strftime("%d/%m/%Y"),
         }
 
 

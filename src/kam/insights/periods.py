@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
+# The years a target, a report or a dashboard may be for: wide enough for any real plan, and
+# far enough from the calendar's end that a period's last day can always be computed.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)

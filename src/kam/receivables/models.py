@@ -323,6 +323,9 @@ class Payment(models.Model):
     payer = models.CharField(_("paid by"), max_length=255, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     allocated_amount = _amount(_("allocated (VND)"), default=0)
+    # The allocations before VAT, each in its invoice's proportion: collected revenue, summed
+    # per payment so attainment reads payments instead of joining allocations to invoices.
+    allocated_net = _amount(_("allocated before VAT (VND)"), default=0)
     idempotency_key = models.CharField(max_length=120, blank=True, editable=False)
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     recorded_by = models.ForeignKey(
@@ -350,6 +353,10 @@ class Payment(models.Model):
                 condition=Q(allocated_amount__gte=0) & Q(allocated_amount__lte=F("amount")),
                 name="receivables_payment_allocated_within_amount",
                 violation_error_message=_("More than the payment would be allocated."),
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated_net__gte=0) & Q(allocated_net__lte=F("allocated_amount")),
+                name="receivables_payment_net_within_allocated",
             ),
         ]
 

@@ -95,9 +95,11 @@ def _signal(row: dict) -> dict:
 
 def health_of(viewer: User, client_id: int) -> HealthScore:
     """The client's score with its history; 404 for a client the caller does not see, and for
-    one not scored yet (saying so)."""
+    one not scored yet or lost (saying so)."""
     client = get_client_for(viewer, client_id)
-    score = HealthScore.objects.filter(client=client).first()
+    if client.status == Client.Status.LOST:
+        raise HttpError(404, _("A lost client has no health score."))
+    score = queries.current_score_of(client)
     if score is None:
         raise HttpError(404, _("This client has no health score yet."))
     score.client = client

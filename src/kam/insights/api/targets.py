@@ -15,9 +15,8 @@ from kam.core.api import ERRORS, BodyId, Id, Pagination
 from kam.delivery.api.common import Day
 from kam.insights import queries, services
 from kam.insights.api.common import TargetAmount, dong, router
-from kam.insights.forms import FIRST_YEAR, LAST_YEAR
 from kam.insights.models import Target, TargetChange
-from kam.insights.periods import span_of
+from kam.insights.periods import FIRST_YEAR, LAST_YEAR, span_of
 from kam.insights.permissions import sees_insights
 from kam.people.api import TeamRef
 from kam.people.models import Team, User

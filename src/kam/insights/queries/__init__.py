@@ -14,6 +14,7 @@ from kam.insights.queries.attainment import (
     teams_in_view_of,
 )
 from kam.insights.queries.health import (
+    current_score_of,
     health_for_list,
     health_visible_to,
     history_of,
@@ -34,6 +35,7 @@ __all__ = [
     "agenda_items",
     "attainment_for",
     "commission_of",
+    "current_score_of",
     "get_survey_for",
     "health_for_list",
     "health_visible_to",

@@ -52,6 +52,9 @@ def _low_scores(user: User, mine) -> list[AgendaItem]:
 
 
 def _at_risk(mine) -> list[AgendaItem]:
+    """Clients at risk, worst first: one whose score is falling is to act on now (no date, which
+    ranks before what is due today), one at risk but steady today."""
+    today = timezone.localdate()
     scores = (
         HealthScore.objects.filter(client__in=mine, at_risk=True)
         .exclude(client__status=Client.Status.LOST)
@@ -65,7 +68,7 @@ def _at_risk(mine) -> list[AgendaItem]:
             url=reverse("insights:client_health", args=[score.client_id]),
             action=_("Client at risk: act on its reasons"),
             detail="; ".join(describe(row) for row in reasons(score.signals)),
-            due_on=None if score.trend is None or score.trend >= 0 else timezone.localdate(),
+            due_on=None if score.trend is not None and score.trend < 0 else today,
         )
         for score in scores
     ]

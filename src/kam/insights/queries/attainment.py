@@ -1,7 +1,7 @@
-"""Revenue against targets: what each KAM booked (contracts signed, before VAT), invoiced
-(invoices issued less credit notes, before VAT) and collected (payments allocated, as received)
-in a period, credited to the KAM who owns the client; a team's revenue is its KAMs'. Summed in
-the database, three grouped queries whatever the number of people."""
+"""Revenue against targets: what each KAM booked (contracts signed), invoiced (invoices issued
+less credit notes) and collected (payments allocated to invoices) in a period, all before VAT,
+credited to the KAM who owns the client; a team's revenue is its KAMs'. Summed in the database,
+four grouped queries whatever the number of people."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -55,7 +55,9 @@ def targets_visible_to(user: User) -> QuerySet[Target]:
 def revenue_by_kam(span: Span, kam_ids: list[int] | None = None) -> dict[str, dict[int, Decimal]]:
     """{metric: {kam id: amount}} for the period (every KAM when none are named). The KAMs'
     clients are named by id, so each table is read through its (client, date) index instead of
-    scanned; collected revenue is the payments' allocated amounts, kept on each payment."""
+    scanned; collected revenue is what the period's payments settled of invoices before VAT,
+    kept on each payment as `allocated_net` (a payment not yet allocated is the client's
+    credit, not revenue)."""
     start, end = span.starts_on, span.ends_on
     mine = (
         {}
@@ -73,32 +75,40 @@ def revenue_by_kam(span: Span, kam_ids: list[int] | None = None) -> dict[str, di
         .values("client__owner_id")
         .annotate(amount=Sum("value_amount"))
     )
-    invoiced = (
-        Invoice.objects.filter(
-            number__isnull=False, issued_on__range=(start, end), total__gt=0, **mine
-        )
-        .values("client__owner_id")
-        .annotate(amount=Sum(_NET_VND))
-    )
-    credited = (
-        CreditNote.objects.filter(issued_on__range=(start, end), **mine)
-        .values("client__owner_id")
-        .annotate(amount=Sum(_NET_VND))
-    )
     collected = (
-        Payment.objects.filter(received_on__range=(start, end), allocated_amount__gt=0, **mine)
+        Payment.objects.filter(received_on__range=(start, end), allocated_net__gt=0, **mine)
         .values("client__owner_id")
-        .annotate(amount=Sum("allocated_amount"))
+        .annotate(amount=Sum("allocated_net"))
     )
-    result = {
+    return {
         Target.Metric.BOOKED: _by(booked, "client__owner_id"),
-        Target.Metric.INVOICED: _by(invoiced, "client__owner_id"),
+        Target.Metric.INVOICED: invoiced_net_by("client__owner_id", start, end, **mine),
         Target.Metric.COLLECTED: _by(collected, "client__owner_id"),
     }
-    for owner, amount in _by(credited, "client__owner_id").items():
-        invoiced_total = result[Target.Metric.INVOICED]
-        invoiced_total[owner] = invoiced_total.get(owner, Decimal(0)) - amount
-    return result
+
+
+def invoiced_net_by(key: str, start: date, end: date, **scope) -> dict[int, Decimal]:
+    """Invoices issued from `start` to `end` less the credit notes issued then, before VAT and
+    in VND, per `key` (a client, its owner). A cancelled invoice counts once issued and its
+    credit note takes it back, so the two meet at nothing. Two grouped queries."""
+    invoiced = _by(
+        Invoice.objects.filter(
+            number__isnull=False, issued_on__range=(start, end), total__gt=0, **scope
+        )
+        .values(key)
+        .annotate(amount=Sum(_NET_VND))
+        .order_by(),
+        key,
+    )
+    credited = (
+        CreditNote.objects.filter(issued_on__range=(start, end), **scope)
+        .values(key)
+        .annotate(amount=Sum(_NET_VND))
+        .order_by()
+    )
+    for group, amount in _by(credited, key).items():
+        invoiced[group] = invoiced.get(group, Decimal(0)) - amount
+    return invoiced
 
 
 def _by(rows, key: str) -> dict[int, Decimal]:

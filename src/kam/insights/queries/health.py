@@ -148,11 +148,12 @@ def _apply_budget_alerts(facts: dict[int, ClientFacts], client_ids: list[int], n
 
 
 def _apply_revenue(facts: dict[int, ClientFacts], client_ids: list[int], today: date) -> None:
-    """Invoiced less credited, in VND, in the last half-year and the one before."""
+    """Invoiced less credited, in VND, in the last half-year and the one before. Every invoice
+    ever issued counts, cancelled ones too: the credit note that cancelled it takes it back."""
     half = today - timedelta(days=REVENUE_HALF_YEAR_DAYS)
     year = today - timedelta(days=2 * REVENUE_HALF_YEAR_DAYS)
     for records, sign in (
-        (Invoice.objects.filter(status=Invoice.Status.ISSUED), 1),
+        (Invoice.objects.filter(number__isnull=False), 1),
         (CreditNote.objects.all(), -1),
     ):
         rows = (
@@ -215,6 +216,14 @@ def health_visible_to(user: User) -> QuerySet[HealthScore]:
     return HealthScore.objects.filter(client__in=clients_visible_to(user)).exclude(
         client__status=Client.Status.LOST
     )
+
+
+def current_score_of(client: Client) -> HealthScore | None:
+    """The client's score, if it has one that still stands: a client lost since its last
+    score has none (the hourly round no longer scores it; its history stays)."""
+    if client.status == Client.Status.LOST:
+        return None
+    return HealthScore.objects.filter(client=client).first()
 
 
 def health_for_list(user: User, *, at_risk: bool = False) -> QuerySet[HealthScore]:

@@ -112,18 +112,21 @@ def public_url(survey: Survey) -> str:
     return settings.KAM_BASE_URL.rstrip("/") + path
 
 
-def survey_from_link(token: str) -> Survey:
-    """The survey a link points at, if the link is still good (kam.core.links)."""
-    return record_from_link(
-        LINK_SALT, token, Survey.objects.select_related("client", "stakeholder", "project")
-    )
+def survey_from_link(token: str, *, locked: bool = False) -> Survey:
+    """The survey a link points at, if the link is still good (kam.core.links); `locked` (in a
+    transaction) checks the link against the row as locked, so a sending again that commits
+    in between cannot let the old link answer."""
+    surveys = Survey.objects.select_related("client", "stakeholder", "project")
+    if locked:
+        surveys = surveys.select_for_update(of=("self",))
+    return record_from_link(LINK_SALT, token, surveys)
 
 
 @transaction.atomic
 def answer_survey(*, token: str, csat, nps, comment: str = "") -> Survey:
     """The stakeholder's answer: satisfaction 1-5, recommendation 0-10 and a comment. A link
     answers once; afterwards it only thanks."""
-    survey = _locked(survey_from_link(token))
+    survey = survey_from_link(token, locked=True)
     if survey.status != Survey.Status.SENT:
         raise LinkRefused(_("This survey is answered already. Thank you."))
     survey.csat = _score(csat, 1, 5, "csat", _("Choose how satisfied you are, from 1 to 5."))

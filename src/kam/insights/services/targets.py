@@ -12,7 +12,7 @@ from kam.core.audit import record_event
 from kam.core.errors import DomainError, require
 from kam.core.money import whole_amount
 from kam.insights.models import Target, TargetChange
-from kam.insights.periods import span_of
+from kam.insights.periods import FIRST_YEAR, LAST_YEAR, span_of
 from kam.insights.permissions import can_set_target_for
 from kam.people.models import Team, User
 
@@ -45,6 +45,12 @@ def set_target(
         raise DomainError(_("Choose a month, a quarter or a year."), field="period")
     if day is None:
         raise DomainError(_("Choose the period."), field="day")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(
+            _("Choose a period between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field="day",
+        )
     amount = whole_amount(amount, "amount", allow_zero=True)
     starts_on = span_of(period, day).starts_on
     existing = (

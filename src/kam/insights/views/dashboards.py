@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -26,17 +26,17 @@ from kam.growth.models import Opportunity
 from kam.growth.queries import opportunities_visible_to, pipeline_totals
 from kam.insights import forms
 from kam.insights.models import HealthScore, Target
-from kam.insights.periods import Span, span_of
+from kam.insights.periods import FIRST_YEAR, LAST_YEAR, Span, span_of
 from kam.insights.permissions import sees_commission_of, sees_insights, sees_team_view
 from kam.insights.queries.attainment import (
     METRICS,
     AttainmentRow,
     attainment_for,
     commission_of,
+    invoiced_net_by,
     kams_visible_to,
 )
 from kam.people.models import User
-from kam.receivables.models import Invoice
 from kam.receivables.permissions import sees_receivables
 from kam.receivables.queries import OPEN, ageing_totals, invoices_visible_to, open_invoices
 
@@ -45,9 +45,6 @@ PORTFOLIO_ROWS = 100
 REVENUE_DAYS = 365
 # The health distribution's bands: (key, lowest score, highest score).
 BANDS = (("critical", 0, 39), ("weak", 40, 59), ("fair", 60, 79), ("good", 80, 100))
-_MONEY = DecimalField(max_digits=24, decimal_places=4)
-# An invoice in VND before VAT, as attainment counts it.
-_NET_VND = ExpressionWrapper(F("total_vnd") * F("subtotal") / F("total"), output_field=_MONEY)
 
 
 class PeriodFilters(forms.Filters):
@@ -61,7 +58,7 @@ class PeriodFilters(forms.Filters):
 def _span_of(request: HttpRequest) -> Span:
     values = PeriodFilters(request.GET).values()
     day = values["day"]
-    if day is None or not forms.FIRST_YEAR <= day.year <= forms.LAST_YEAR:
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
         day = timezone.localdate()
     return span_of(values["period"] or Target.Period.QUARTER, day)
 
@@ -169,22 +166,12 @@ def _portfolio_clients(viewer: User, kam: User) -> PortfolioClients:
 
 
 def _invoiced_by_client(client_ids: list[int]) -> dict[int, Decimal]:
-    """Invoiced before VAT over the last year, per client, in one grouped query."""
+    """Invoiced less credited, before VAT, over the last year, per client."""
     if not client_ids:
         return {}
-    since = timezone.localdate() - timedelta(days=REVENUE_DAYS)
-    rows = (
-        Invoice.objects.filter(
-            client_id__in=client_ids,
-            status=Invoice.Status.ISSUED,
-            issued_on__gte=since,
-            total__gt=0,
-        )
-        .values("client_id")
-        .annotate(amount=Sum(_NET_VND))
-        .order_by()
-    )
-    return {row["client_id"]: Decimal(row["amount"] or 0).quantize(Decimal(1)) for row in rows}
+    today = timezone.localdate()
+    since = today - timedelta(days=REVENUE_DAYS)
+    return invoiced_net_by("client_id", since, today, client_id__in=client_ids)
 
 
 def _receivables_of(viewer: User, kam: User) -> dict | None:

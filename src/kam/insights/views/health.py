@@ -18,9 +18,9 @@ from kam.core.errors import DomainError
 from kam.core.htmx import wants_fragment
 from kam.delivery.views.common import PAGE_SIZE, id_from, query_without_page
 from kam.insights.health import SIGNAL_LABELS, reasons
-from kam.insights.models import HealthScore, Survey
+from kam.insights.models import Survey
 from kam.insights.permissions import can_follow_up_survey, can_send_survey
-from kam.insights.queries.health import health_for_list, history_of
+from kam.insights.queries.health import current_score_of, health_for_list, history_of
 from kam.insights.queries.surveys import surveys_for_list
 from kam.insights.services import recompute_health_of
 
@@ -58,12 +58,14 @@ def client_health(request: HttpRequest, pk: int) -> HttpResponse:
     """One client's health: every signal with the points it cost and why (the top three
     reasons marked), 180 days of history, and the surveys its people answered."""
     client = get_client_for(request.user, pk)
-    score = HealthScore.objects.filter(client=client).first()
+    score = current_score_of(client)
     signals = score.signals if score else []
     top = {row["signal"] for row in reasons(signals)}
+    lost = client.status == Client.Status.LOST
     context = {
         "client": client,
         "score": score,
+        "lost": lost,
         "signals": [
             {
                 **row,
@@ -77,7 +79,7 @@ def client_health(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys": surveys_for_list(request.user, client=client, status=Survey.Status.ANSWERED)[
             :SURVEYS_SHOWN
         ],
-        "can_recompute": can_follow_up_survey(request.user, client),
+        "can_recompute": not lost and can_follow_up_survey(request.user, client),
     }
     return render(request, "insights/health_client.html", context)
 
@@ -107,7 +109,8 @@ def client_panel(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "client": client,
-        "score": HealthScore.objects.filter(client=client).first(),
+        "score": current_score_of(client),
+        "lost": client.status == Client.Status.LOST,
         "last_answer": last_answer,
         "can_send_survey": can_send_survey(request.user, client),
     }

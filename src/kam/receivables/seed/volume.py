@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.clients.models import Client
-from kam.core.money import round_for
+from kam.core.money import before_vat, round_for
 from kam.core.seed import BATCH, SeedContext, spread
 from kam.delivery.models import Contract, Milestone
 from kam.people.models import User
@@ -331,7 +331,11 @@ def _insert(ctx: SeedContext, planned: list[_Planned], finance: User) -> None:
         _rows(CreditNote, [_credit_note(item, pk, finance.pk) for item, pk in pairs if item.credit])
         paid = [(item, pk) for item, pk in pairs if item.parts]
         payments = [
-            _payment(ctx.rng, item.client, day, amount, amount, finance.pk)
+            _payment(ctx.rng, item.client, day, amount, finance.pk)
+            | {
+                "allocated_amount": amount,
+                "allocated_net": before_vat(amount, item.subtotal, item.total),
+            }
             for item, _pk in paid
             for day, amount in item.parts
         ]
@@ -451,9 +455,8 @@ def _credit_note(item: _Planned, invoice: int, finance: int) -> dict:
     }
 
 
-def _payment(
-    rng: random.Random, client: Client, day: date, amount: Decimal, allocated: Decimal, by: int
-) -> dict:
+def _payment(rng: random.Random, client: Client, day: date, amount: Decimal, by: int) -> dict:
+    """A payment not allocated yet."""
     return {
         "client_id": client.pk,
         "received_on": day,
@@ -461,7 +464,6 @@ def _payment(
         "method": Payment.Method.BANK,
         "bank_reference": f"FT{day:%y}{day.timetuple().tm_yday:03d}{rng.randint(1, 999_999):06d}",
         "payer": client.legal_name,
-        "allocated_amount": allocated,
         "recorded_by_id": by,
     }
 
@@ -479,7 +481,6 @@ def _insert_unallocated(
             rng.choice(clients),
             today - timedelta(days=rng.randint(0, 9)),
             Decimal(rng.randint(10, 400) * 1_000_000),
-            Decimal(0),
             finance.pk,
         )
         | {"note": "Chưa xác định được hóa đơn: chờ khách gửi bảng kê."}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from kam.clients.models import Client
 from kam.core.audit import created, record_event, snapshot
 from kam.core.errors import DomainError, InvalidTransition, require
-from kam.core.money import whole_amount
+from kam.core.money import before_vat, whole_amount
 from kam.people.models import User
 from kam.receivables import queries
 from kam.receivables.models import Allocation, Invoice, Payment
@@ -185,8 +185,21 @@ def allocate_payment(*, by: User, payment: Payment, shares: list[Share]) -> list
             )
         allocations.append(_allocate(by, payment, invoice, amount))
     payment.allocated_amount += sum(amounts.values())
-    payment.save(update_fields=["allocated_amount"])
+    _save_allocated(payment)
     return allocations
+
+
+def _save_allocated(payment: Payment) -> None:
+    """Save what the payment has allocated, with its part before VAT counted again from its
+    allocations (each rounded as they stand, so taking one off leaves the others' sum)."""
+    payment.allocated_net = sum(
+        (
+            before_vat(allocation.amount, allocation.invoice.subtotal, allocation.invoice.total)
+            for allocation in payment.allocations.select_related("invoice").order_by()
+        ),
+        Decimal(0),
+    )
+    payment.save(update_fields=["allocated_amount", "allocated_net"])
 
 
 def _require_allocatable(invoice: Invoice, payment: Payment) -> None:
@@ -246,7 +259,6 @@ def remove_allocation(*, by: User, allocation: Allocation) -> None:
     invoice.settled_on = None
     invoice.save(update_fields=["settled_amount", "settled_on", "updated_at"])
     payment.allocated_amount -= allocation.amount
-    payment.save(update_fields=["allocated_amount"])
     record_event(
         subject=invoice,
         verb="payment.unallocated",
@@ -254,3 +266,4 @@ def remove_allocation(*, by: User, allocation: Allocation) -> None:
         changes={"settled_amount": [str(before), str(invoice.settled_amount)]},
     )
     allocation.delete()
+    _save_allocated(payment)

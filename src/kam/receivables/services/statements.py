@@ -182,18 +182,21 @@ def email_statement(statement_id: int) -> bool:
     return True
 
 
-def statement_from_link(token: str) -> Statement:
-    """The statement a link points at, if the link is still good (kam.core.links)."""
-    return record_from_link(
-        LINK_SALT, token, Statement.objects.select_related("client", "recipient")
-    )
+def statement_from_link(token: str, *, locked: bool = False) -> Statement:
+    """The statement a link points at, if the link is still good (kam.core.links); `locked`
+    (in a transaction) checks the link against the row as locked, so a sending again that
+    commits in between cannot let the old link answer."""
+    statements = Statement.objects.select_related("client", "recipient")
+    if locked:
+        statements = statements.select_for_update(of=("self",))
+    return record_from_link(LINK_SALT, token, statements)
 
 
 @transaction.atomic
 def answer_statement(*, token: str, agrees: bool, name: str, comment: str = "") -> Statement:
     """The client's accountant confirms the statement or disputes it with what differs. Once
     answered the link only shows the answer."""
-    statement = _locked(statement_from_link(token))
+    statement = statement_from_link(token, locked=True)
     if statement.status != Statement.Status.SENT:
         raise LinkRefused(_("This statement is answered already."))
     name, comment = (name or "").strip(), (comment or "").strip()
