@@ -70,6 +70,22 @@ def call_api(base: str, key: str, method: str, path: str, body: dict) -> tuple[i
         return 0, {}
 
 
+def empty_redis_for_tests() -> str:
+    """The URL of the Redis database the tests may empty (REDIS_URL_FOR_TESTS), emptied: no
+    jobs left from another run. Skipped where no Redis answers, except in CI, which starts one."""
+    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
 def read_mail(mail_dir: Path) -> list[str]:
     return [path.read_text() for path in mail_dir.iterdir()] if mail_dir.exists() else []
 
@@ -146,20 +162,7 @@ def test_production_refuses_to_serve_with_demo_passwords(tmp_path):
 
 @pytest.mark.parametrize("queue", ["sqlite", "redis"])
 def test_the_worker_runs_queued_jobs(tmp_path, queue):
-    extra = {}
-    if queue == "redis":
-        extra["REDIS_URL"] = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-        host, port = "127.0.0.1", 6379
-        try:
-            socket.create_connection((host, port), 1).close()
-        except OSError:
-            if os.environ.get("CI"):
-                raise
-            pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
-    if queue == "redis":
-        import redis
-
-        redis.Redis.from_url(extra["REDIS_URL"]).flushdb()  # no jobs left from another run
+    extra = {"REDIS_URL": empty_redis_for_tests()} if queue == "redis" else {}
     env = kam_env(tmp_path, **extra)
     assert kam("migrate", "-v0", env=env).returncode == 0
     assert kam("seed", env=env).returncode == 0

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,9 +114,10 @@ def postgres_fingerprints(url: str) -> dict[str, tuple[int, str]]:
         return fingerprints([row[0] for row in db.execute(public)], db.execute)
 
 
-@pytest.fixture
-def scratch_postgres():
-    """Two empty databases on the local PostgreSQL, dropped afterwards."""
+@contextmanager
+def empty_postgres_databases(*names: str):
+    """Empty databases of these names on the local PostgreSQL (their URLs), dropped afterwards;
+    the test is skipped where no PostgreSQL answers, except in CI, which starts one."""
     import psycopg
 
     admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -125,16 +127,24 @@ def scratch_postgres():
         if os.environ.get("CI"):
             raise
         pytest.skip("no PostgreSQL on 127.0.0.1:5432 (CI starts one)")
-    names = ["kam_backup_live", "kam_backup_fresh"]
     for name in names:
         server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         server.execute(f"CREATE DATABASE {name}")
     server.close()
-    yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names]
-    # A fresh connection: the server may have restarted meanwhile (test_postgres_restart).
-    with psycopg.connect(admin_url, autocommit=True) as server:
-        for name in names:
-            server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names]
+    finally:
+        # A fresh connection: the server may have restarted meanwhile (test_postgres_restart).
+        with psycopg.connect(admin_url, autocommit=True) as server:
+            for name in names:
+                server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def scratch_postgres():
+    """Two empty databases on the local PostgreSQL, dropped afterwards."""
+    with empty_postgres_databases("kam_backup_live", "kam_backup_fresh") as urls:
+        yield urls
 
 
 def test_a_postgresql_backup_under_write_load_restores_exactly(tmp_path, scratch_postgres):
