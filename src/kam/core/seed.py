@@ -157,16 +157,24 @@ def vietnamese_full_name(ctx: SeedContext) -> str:
 
 def seed_all(ctx: SeedContext) -> None:
     """Run every kam app's seed step in app order, then, at a larger scale, every volume step."""
-    modules = [
+    for module in _seed_modules():
+        module.seed(ctx)
+    if ctx.volumes:
+        add_volumes(ctx)
+
+
+def add_volumes(ctx: SeedContext) -> None:
+    """Every app's volume step, in app order, on top of the demo: up to `ctx.volumes`."""
+    for module in _seed_modules():
+        if hasattr(module, "seed_volume"):
+            module.seed_volume(ctx)
+
+
+def _seed_modules() -> list:
+    return [
         import_module(f"{config.name}.seed")
         for config in apps.get_app_configs()
         if config.name.startswith("kam.")
         and f"{config.name}.seed" != __name__
         and find_spec(f"{config.name}.seed")
     ]
-    for module in modules:
-        module.seed(ctx)
-    if ctx.volumes:
-        for module in modules:
-            if hasattr(module, "seed_volume"):
-                module.seed_volume(ctx)
