@@ -847,5 +847,5 @@ class TestAttainment:
         for rounds in (1, 3):
             for _ in range(rounds):
                 issued(billable_client(owner=everyone["minh"]), by=finance, amount=1_000_000)
-            with django_assert_max_num_queries(8):
+            with django_assert_max_num_queries(9):
                 assert caller.get("/reports/attainment").json()["rows"]

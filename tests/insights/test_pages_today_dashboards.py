@@ -272,7 +272,7 @@ class TestPortfolio:
         assert counts[:2] == counts[2:]
 
 
-PORTFOLIO_QUERIES = 16
+PORTFOLIO_QUERIES = 17
 TODAY_QUERIES = 22
 TEAM_QUERIES = 16
 HEALTH_QUERIES = 8

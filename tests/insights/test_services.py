@@ -17,6 +17,7 @@ from kam.clients.models import Client, ClientTeamMember, Interaction
 from kam.core.errors import DomainError, InvalidTransition
 from kam.core.links import LinkRefused
 from kam.core.models import AuditEvent
+from kam.delivery import services as delivery_services
 from kam.delivery.models import Contract
 from kam.insights import services
 from kam.insights.models import Survey, Target, TargetChange
@@ -254,6 +255,22 @@ class TestAttainment:
         draft_contract(client=sua_viet)
         assert revenue_by_kam(quarter)[BOOKED] == {}
         assert revenue_by_kam(quarter.previous())[BOOKED] == {sua_viet.owner_id: 2_000_000_000}
+
+    def test_an_amendments_value_change_is_booked_when_it_is_signed(
+        self, sua_viet, lan, admin, quarter
+    ):
+        contract = signed_contract(client=sua_viet, value=Decimal(2_000_000_000))
+        Contract.objects.filter(pk=contract.pk).update(
+            signed_on=quarter.starts_on - timedelta(days=40)
+        )
+        contract.refresh_from_db()
+        for change in (300_000_000, -100_000_000, 0):
+            delivery_services.record_amendment(
+                by=admin, contract=contract, signed_on=today(), summary="Thêm hạng mục",
+                value_change_amount=Decimal(change),
+            )  # fmt: skip
+        assert revenue_by_kam(quarter)[BOOKED] == {lan.pk: Decimal(200_000_000)}
+        assert revenue_by_kam(quarter.previous())[BOOKED] == {lan.pk: Decimal(2_000_000_000)}
 
     def test_invoiced_is_before_vat_less_credit_notes(self, sua_viet, lan, books, quarter):
         issued(sua_viet, by=books, amount=70_000_000, issued_on=quarter.starts_on - timedelta(1))

@@ -1,7 +1,7 @@
-"""Revenue against targets: what each KAM booked (contracts signed), invoiced (invoices issued
-less credit notes) and collected (payments allocated to invoices) in a period, all before VAT,
-credited to the KAM who owns the client; a team's revenue is its KAMs'. Summed in the database,
-four grouped queries whatever the number of people."""
+"""Revenue against targets: what each KAM booked (contracts and their amendments signed),
+invoiced (invoices issued less credit notes) and collected (payments allocated to invoices) in a
+period, all before VAT, credited to the KAM who owns the client; a team's revenue is its KAMs'.
+Summed in the database, five grouped queries whatever the number of people."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kam.clients.models import Client
 from kam.core import access
-from kam.delivery.models import Contract
+from kam.delivery.models import Amendment, Contract
 from kam.insights.models import Target
 from kam.insights.periods import Span
 from kam.people.models import Team, User
@@ -75,13 +75,26 @@ def revenue_by_kam(span: Span, kam_ids: list[int] | None = None) -> dict[str, di
         .values("client__owner_id")
         .annotate(amount=Sum("value_amount"))
     )
+    # An amendment that adds to (or takes from) a contract's value is booked when it is signed.
+    amended = (
+        Amendment.objects.filter(
+            signed_on__range=(start, end),
+            **{f"contract__{name}": value for name, value in mine.items()},
+        )
+        .exclude(value_change_amount=0)
+        .values("contract__client__owner_id")
+        .annotate(amount=Sum("value_change_amount"))
+        .order_by()
+    )
     collected = (
         Payment.objects.filter(received_on__range=(start, end), allocated_net__gt=0, **mine)
         .values("client__owner_id")
         .annotate(amount=Sum("allocated_net"))
     )
     return {
-        Target.Metric.BOOKED: _by(booked, "client__owner_id"),
+        Target.Metric.BOOKED: _added(
+            _by(booked, "client__owner_id"), _by(amended, "contract__client__owner_id")
+        ),
         Target.Metric.INVOICED: invoiced_net_by("client__owner_id", start, end, **mine),
         Target.Metric.COLLECTED: _by(collected, "client__owner_id"),
     }
@@ -106,9 +119,12 @@ def invoiced_net_by(key: str, start: date, end: date, **scope) -> dict[int, Deci
         .annotate(amount=Sum(_NET_VND))
         .order_by()
     )
-    for group, amount in _by(credited, key).items():
-        invoiced[group] = invoiced.get(group, Decimal(0)) - amount
-    return invoiced
+    return _added(invoiced, {group: -amount for group, amount in _by(credited, key).items()})
+
+
+def _added(totals: dict[int, Decimal], more: dict[int, Decimal]) -> dict[int, Decimal]:
+    """The two sums of amounts per key, key by key."""
+    return {key: totals.get(key, Decimal(0)) + more.get(key, Decimal(0)) for key in totals | more}
 
 
 def _by(rows, key: str) -> dict[int, Decimal]:
@@ -163,7 +179,7 @@ class AttainmentRow:
 
 def attainment_for(user: User, span: Span, *, team: Team | None = None) -> list[AttainmentRow]:
     """The KAMs the user sees (of one team when given) and their teams, each with booked,
-    invoiced and collected revenue against target for the period. Six or seven queries."""
+    invoiced and collected revenue against target for the period. Seven or eight queries."""
     today = timezone.localdate()
     kams = list(kams_visible_to(user).select_related("team").order_by("team__name", "full_name"))
     if team is not None:
