@@ -14,6 +14,7 @@ from kam.clients.models import Client
 from kam.core import agenda
 from kam.core.agenda import AgendaItem, agenda_for
 from kam.core.digest import compose_digest
+from kam.delivery import services as delivery_services
 from kam.growth.models import Opportunity
 from kam.insights import services
 from kam.insights.models import HealthHistory
@@ -213,6 +214,19 @@ class TestRenewals:
         self.ending(client, 61)
         self.ending(client, -1)
         assert agenda_items(lan) == []
+
+    def test_the_end_date_and_value_are_as_amended(self, lan):
+        extended = self.ending(client_of(lan, legal_name="Công ty Gia Hạn"), 30)
+        shortened = self.ending(client_of(lan, legal_name="Công ty Rút Ngắn"), 300)
+        for contract, days, change in ((extended, 200, 0), (shortened, 20, 500_000_000)):
+            delivery_services.record_amendment(
+                by=lan, contract=contract, signed_on=today(), summary="Phụ lục thời hạn",
+                new_ends_on=today() + timedelta(days=days), value_change_amount=Decimal(change),
+            )  # fmt: skip
+        (entry,) = agenda_items(lan)
+        assert "Công ty Rút Ngắn" in entry.title
+        assert entry.due_on == today() + timedelta(days=20)
+        assert entry.value == Decimal(2_500_000_000)
 
     def test_another_kams_contract_is_not_on_lans_agenda(self, lan, minh):
         self.ending(client_of(minh), 30)

@@ -13,6 +13,7 @@ from kam.clients.queries import clients_changeable_by
 from kam.core import access
 from kam.core.agenda import AgendaItem
 from kam.delivery.models import Contract
+from kam.delivery.queries import with_current_end, with_current_value
 from kam.growth.models import Opportunity
 from kam.insights.health import describe, reasons
 from kam.insights.models import HealthScore
@@ -81,15 +82,17 @@ def _renewals(mine) -> list[AgendaItem]:
         kind=Opportunity.Kind.RENEWAL,
         status=Opportunity.Status.OPEN,
     )
+    # The end date and value as amended: an extension puts the renewal off, an upsell adds to it.
     contracts = (
-        Contract.objects.filter(
-            client__in=mine,
-            status=Contract.Status.SIGNED,
-            ends_on__range=(today, today + timedelta(days=RENEWAL_NOTICE_DAYS)),
+        with_current_value(
+            with_current_end(
+                Contract.objects.filter(client__in=mine, status=Contract.Status.SIGNED)
+            )
         )
+        .filter(current_ends_on__range=(today, today + timedelta(days=RENEWAL_NOTICE_DAYS)))
         .exclude(Exists(renewal_open))
         .select_related("client")
-        .order_by("ends_on")[:ON_AGENDA]
+        .order_by("current_ends_on", "pk")[:ON_AGENDA]
     )
     return [
         AgendaItem(
@@ -100,8 +103,8 @@ def _renewals(mine) -> list[AgendaItem]:
             },
             url=reverse("growth:opportunity_create") + f"?client={contract.client_id}&kind=renewal",
             action=_("Open the renewal"),
-            due_on=contract.ends_on,
-            value=contract.value_amount,
+            due_on=contract.current_ends_on,
+            value=contract.current_value,
         )
         for contract in contracts
     ]
