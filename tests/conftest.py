@@ -73,6 +73,15 @@ PERSONAS = {
 }
 
 
+def selects_from(table: str, captured) -> list[str]:
+    """The SELECTs of a CaptureQueriesContext that read `table`."""
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]
+    ]
+
+
 def persona(username: str, **fields) -> User:
     """The persona `username` from `PERSONAS`, with `fields` such as a team."""
     return UserFactory(username=username, **PERSONAS[username], **fields)

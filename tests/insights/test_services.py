@@ -32,6 +32,7 @@ from kam.insights.queries import (
 from kam.insights.services.surveys import public_url, survey_token
 from kam.receivables import services as receivables
 from tests.clients.factories import StakeholderFactory
+from tests.conftest import selects_from
 from tests.delivery.factories import draft_contract, running_project, signed_contract
 from tests.insights.factories import (
     answered_survey,
@@ -540,11 +541,7 @@ class TestTheLink:
         # the replaced link answer.
         with CaptureQueriesContext(connection) as run:
             services.answer_survey(token=survey_token(survey), csat=5, nps=9)
-        reads = [
-            query["sql"]
-            for query in run.captured_queries
-            if query["sql"].startswith("SELECT") and 'FROM "insights_survey"' in query["sql"]
-        ]
+        reads = selects_from("insights_survey", run)
         assert len(reads) == 1, reads
         assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
 

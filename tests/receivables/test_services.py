@@ -26,6 +26,7 @@ from kam.receivables.models import (
     VatRate,
 )
 from kam.receivables.services.common import vat_rate
+from tests.conftest import selects_from
 from tests.receivables.factories import billable_client, draft, issued, paid
 
 pytestmark = pytest.mark.django_db
@@ -469,11 +470,7 @@ def test_the_answer_checks_the_link_on_the_statement_as_locked(client_, finance)
     token = services.statements.statement_token(statement)
     with CaptureQueriesContext(connection) as run:
         services.answer_statement(token=token, agrees=True, name="Kế toán")
-    reads = [
-        query["sql"]
-        for query in run.captured_queries
-        if query["sql"].startswith("SELECT") and 'FROM "receivables_statement"' in query["sql"]
-    ]
+    reads = selects_from("receivables_statement", run)
     assert len(reads) == 1, reads
     assert "FOR UPDATE" in reads[0] or not connection.features.has_select_for_update
 

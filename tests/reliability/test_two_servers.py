@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kam.core.bench import Server
+from tests.growth.test_concurrency import at_once
 from tests.reliability.test_backup import empty_postgres_databases
 from tests.test_cli import (
     empty_redis_for_tests,
@@ -82,23 +82,6 @@ def shell_json(code: str, env: dict):
     result = kam("shell", "-v0", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def at_once(*calls):
-    """Run the calls in threads started together; their results in order."""
-    results = [None] * len(calls)
-    start = threading.Barrier(len(calls))
-
-    def run(index, call):
-        start.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
