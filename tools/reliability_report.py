@@ -44,6 +44,12 @@ GROUPS = {
     ),
     "test_a_backup_under_write_load_restores_exactly": "Backup round trip (SQLite)",
     "test_a_postgresql_backup_under_write_load_restores_exactly": "Backup round trip (PostgreSQL)",
+    "test_two_servers_share_sessions_jobs_and_writes": (
+        "Two servers on one PostgreSQL and one Redis: sessions, jobs, writes"
+    ),
+    "test_no_scenario_takes_more_queries_with_more_data": (
+        "Query counts of every benchmark scenario: the demo against more data"
+    ),
 }
 # test module -> the row every test in it counts in
 MODULE_GROUPS = {
