@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Real processes on databases of their own: ./dev test runs them once, not in each pass.
+pytestmark = pytest.mark.processes
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -160,6 +163,8 @@ def test_production_refuses_to_serve_with_demo_passwords(tmp_path):
     assert "kam.E001" in result.stderr
 
 
+# Every test that empties the tests' Redis database runs in one process (pytest-xdist group).
+@pytest.mark.xdist_group("redis")
 @pytest.mark.parametrize("queue", ["sqlite", "redis"])
 def test_the_worker_runs_queued_jobs(tmp_path, queue):
     extra = {"REDIS_URL": empty_redis_for_tests()} if queue == "redis" else {}

@@ -17,6 +17,9 @@ import pytest
 
 from tests.test_cli import kam, kam_env
 
+# Real processes on databases of their own: ./dev test runs them once, not in each pass.
+pytestmark = pytest.mark.processes
+
 WRITER = (
     "import time; from kam.people import services; from kam.people.models import User; "
     "lan = User.objects.get(username='lan'); end = time.monotonic() + 6; i = 0\n"

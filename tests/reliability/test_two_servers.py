@@ -32,6 +32,9 @@ from tests.test_cli import (
     wait_for,
 )
 
+# Real processes on databases of their own: ./dev test runs them once, not in each pass.
+pytestmark = pytest.mark.processes
+
 # Shared by every machine, as a production deployment shares KAM_SECRET_KEY_FILE: a session is
 # only good where the same key signs it.
 SECRET_KEY = "two-servers-" + "k9Q_" * 15
@@ -121,6 +124,7 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
+@pytest.mark.xdist_group("redis")  # with test_cli's, which empties the same Redis database
 def test_two_servers_share_sessions_jobs_and_writes(machines):
     (a, env_a), (b, env_b) = machines
     tokens = {name: kam("token", "create", name, env=env_a).stdout.strip() for name in PEOPLE}
