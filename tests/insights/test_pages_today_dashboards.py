@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from kam.clients.models import Client
 from kam.core.money import format_money
+from kam.core.views import AGENDA_FIRST
 from kam.insights import services
 from kam.insights.models import HealthHistory, HealthScore, Survey
 from kam.insights.services.surveys import survey_token
 from kam.receivables import services as receivables
-from tests.clients.factories import ClientFactory, StakeholderFactory
+from tests.clients.factories import ClientFactory, InteractionFactory, StakeholderFactory
 from tests.delivery.factories import signed_contract
 from tests.growth.factories import OpportunityFactory
 from tests.receivables.factories import billable_client, issued, paid
@@ -122,6 +123,25 @@ class TestToday:
             services.recompute_health()
             counts.append(queries_of(django_assert_max_num_queries, browser, "/", TODAY_QUERIES))
         assert counts[0] == counts[1]
+
+    def test_the_most_urgent_items_come_first_and_the_rest_on_request(self, login, lan):
+        client = lans_client(lan)
+        late = {"next_step": "Rất gấp", "next_step_due_on": today() - timedelta(days=9)}
+        InteractionFactory(client=client, next_step_owner=lan, **late)
+        for number in range(AGENDA_FIRST):
+            InteractionFactory(
+                client=client, next_step_owner=lan, next_step=f"Bước {number:02}",
+                next_step_due_on=today(),
+            )  # fmt: skip
+        browser = login(lan)
+        page = text(browser.get("/"))
+        assert page.count('data-testid="agenda-item"') == AGENDA_FIRST
+        assert "Rất gấp" in page
+        assert f"Show all {AGENDA_FIRST + 1} items" in page
+        assert "1 less urgent item is not shown." in page
+        everything = text(browser.get("/?all=1"))
+        assert everything.count('data-testid="agenda-item"') == AGENDA_FIRST + 1
+        assert 'data-testid="agenda-all"' not in everything
 
 
 # --- The portfolio ---------------------------------------------------------------------------

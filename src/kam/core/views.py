@@ -12,9 +12,21 @@ from kam.core.agenda import agenda_for
 from kam.core.queries import recent_activity_of
 
 
+# Today shows the most urgent items first and the rest on request: a KAM with a hundred clients
+# can have two hundred items, and rendering them all is most of the page's time.
+AGENDA_FIRST = 40
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"agenda": agenda_for(request.user), "activity": recent_activity_of(request.user)}
+    agenda = agenda_for(request.user)
+    shown = agenda if request.GET.get("all") == "1" else agenda[:AGENDA_FIRST]
+    context = {
+        "agenda": shown,
+        "agenda_more": len(agenda) - len(shown),
+        "agenda_count": len(agenda),
+        "activity": recent_activity_of(request.user),
+    }
     return render(request, "core/home.html", context)
 
 
