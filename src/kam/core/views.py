@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from kam.core.agenda import agenda_for
 from kam.core.queries import recent_activity_of
 
-
 # Today shows the most urgent items first and the rest on request: a KAM with a hundred clients
 # can have two hundred items, and rendering them all is most of the page's time.
 AGENDA_FIRST = 40
