@@ -136,11 +136,14 @@ class TestToday:
         browser = login(lan)
         page = text(browser.get("/"))
         assert page.count('data-testid="agenda-item"') == AGENDA_FIRST
-        assert "Rất gấp" in page
+        # The late step first; of the equally urgent ones, the last by title waits behind.
+        assert page.index("Rất gấp") < page.index("Bước 00")
+        assert f"Bước {AGENDA_FIRST - 2:02}" in page and f"Bước {AGENDA_FIRST - 1:02}" not in page
         assert f"Show all {AGENDA_FIRST + 1} items" in page
         assert "1 less urgent item is not shown." in page
         everything = text(browser.get("/?all=1"))
         assert everything.count('data-testid="agenda-item"') == AGENDA_FIRST + 1
+        assert f"Bước {AGENDA_FIRST - 1:02}" in everything
         assert 'data-testid="agenda-all"' not in everything
 
 
