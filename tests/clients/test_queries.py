@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kam.clients import queries, services
+from kam.clients.models import Interaction
 from tests.clients.factories import ClientFactory, InteractionFactory
 
 
@@ -42,6 +43,24 @@ class TestVisibility:
     def test_sales_and_departments_see_none_yet(self, sales, creative, clients):
         assert not queries.clients_visible_to(sales).exists()
         assert not queries.clients_visible_to(creative).exists()
+
+    @pytest.mark.parametrize(
+        "persona", ["lan", "hoa", "minh", "planner", "director", "director2", "creative"]
+    )
+    def test_records_are_filtered_to_exactly_the_visible_clients(
+        self, request, clients, sales, persona
+    ):
+        prospect = ClientFactory(legal_name="Khách tiềm năng", owner=sales)
+        for client in [*clients.values(), prospect]:
+            InteractionFactory(client=client, summary=client.legal_name)
+        user = request.getfixturevalue(persona)
+        filtered = queries.of_visible_clients(Interaction.objects.all(), user)
+        assert {i.summary for i in filtered} == names(queries.clients_visible_to(user))
+
+    def test_a_director_sees_the_records_of_sales_prospects(self, director, sales):
+        prospect = ClientFactory(legal_name="Khách tiềm năng", owner=sales)
+        InteractionFactory(client=prospect)
+        assert queries.of_visible_clients(Interaction.objects.all(), director).count() == 1
 
 
 class TestList:

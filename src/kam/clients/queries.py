@@ -89,7 +89,30 @@ def of_visible_clients(records: QuerySet, user: User) -> QuerySet:
     to walk each client's rows instead of reading the newest first."""
     if sees_every_client(user):
         return records
-    return records.filter(client__in=clients_visible_to(user))
+    return records.filter(client__in=ids_of_clients_seen_by(user))
+
+
+def ids_of_clients_seen_by(user: User) -> QuerySet:
+    """The ids of the clients `clients_visible_to` gives, as a UNION of indexed lookups rather
+    than its one OR: PostgreSQL estimates that OR of subqueries at half of all clients and
+    then scans every invoice or interaction to filter them, while each part of a union it
+    estimates, and reads, through its index. For filtering records by client; nested inside
+    a query on clients the union misleads the planner instead, so those keep the OR."""
+    if not access.is_signed_in(user):
+        return Client.objects.none().values("pk")
+    parts = [
+        Client.objects.filter(owner=user).values("pk"),
+        ClientTeamMember.objects.filter(user=user).values("client_id"),
+    ]
+    if access.is_director(user):
+        led = User.objects.filter(team__leader=user).values("pk")
+        parts += [
+            Client.objects.filter(owner__in=led).values("pk"),
+            ClientTeamMember.objects.filter(user__in=led).values("client_id"),
+            Client.objects.filter(owner__is_sales=True).values("pk"),
+        ]
+    first, *rest = (part.order_by() for part in parts)
+    return first.union(*rest)
 
 
 def get_client_for(user: User, pk: int) -> Client:

@@ -177,6 +177,9 @@ class Invoice(models.Model):
                 condition=Q(status="issued", settled_on__isnull=True),
             ),
             models.Index(fields=["client", "issued_on"], name="receivables_invoice_client"),
+            # The list's order: the first page of every invoice (Finance) is read in order and
+            # stops at its end, instead of sorting 300,000 rows for fifty.
+            models.Index(fields=["-issued_on", "-number", "-id"], name="receivables_invoice_list"),
             # DSO's sales of the last days: an issued invoice's day, client and total.
             models.Index(
                 fields=["issued_on", "client", "total_vnd"],
@@ -337,7 +340,11 @@ class Payment(models.Model):
         ordering = ["-received_on", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        indexes = [models.Index(fields=["client", "received_on"], name="receivables_pay_client")]
+        indexes = [
+            models.Index(fields=["client", "received_on"], name="receivables_pay_client"),
+            # The list's order, as for invoices.
+            models.Index(fields=["-received_on", "-id"], name="receivables_pay_list"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["idempotency_key"],

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.clients.models import Client
-from kam.clients.queries import clients_visible_to, sees_every_client
+from kam.clients.queries import clients_visible_to, ids_of_clients_seen_by, sees_every_client
 from kam.people.models import User
 from kam.receivables.models import (
     Allocation,
@@ -27,7 +27,7 @@ def _of_visible_clients(user: User, records: QuerySet) -> QuerySet:
         return records.none()
     if sees_every_client(user):
         return records
-    return records.filter(client__in=clients_visible_to(user).values("pk"))
+    return records.filter(client__in=ids_of_clients_seen_by(user))
 
 
 def receivable_clients_visible_to(user: User) -> QuerySet[Client]:
