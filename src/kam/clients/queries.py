@@ -115,6 +115,15 @@ def ids_of_clients_seen_by(user: User) -> QuerySet:
     return first.union(*rest)
 
 
+def names_of(clients: QuerySet[Client]) -> list[tuple[int, str]]:
+    """(pk, name as the client shows itself) in the queryset's order, for a filter's choices:
+    thousands of them cost a few milliseconds this way, not a model instance each."""
+    return [
+        (pk, short_name or legal_name)
+        for pk, short_name, legal_name in clients.values_list("pk", "short_name", "legal_name")
+    ]
+
+
 def get_client_for(user: User, pk: int) -> Client:
     """The same 404 for 'does not exist' and 'not yours'."""
     return get_object_or_404(

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -26,6 +27,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -34,9 +36,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.clients.models import Client, Interaction, Stakeholder
-from kam.clients.queries import clients_changeable_by, clients_visible_to, sees_every_client
+from kam.clients.queries import (
+    clients_changeable_by,
+    clients_visible_to,
+    names_of,
+    sees_every_client,
+)
 from kam.core import access
 from kam.core.agenda import AgendaItem
+from kam.core.queries import count_per_row
 from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.delivery.models import (
@@ -131,11 +139,10 @@ def contracts_for_list(
     return with_current_value(contracts).order_by("-starts_on", "-pk")
 
 
-def clients_with_contracts_visible_to(user: User) -> QuerySet[Client]:
-    """The clients of the contracts the user sees: the contract list's client filter."""
-    return Client.objects.filter(pk__in=contracts_visible_to(user).values("client_id")).order_by(
-        "legal_name"
-    )
+def clients_with_contracts_visible_to(user: User) -> list[tuple[int, str]]:
+    """The clients of the contracts the user sees, by name: the contract list's client filter."""
+    clients = Client.objects.filter(pk__in=contracts_visible_to(user).values("client_id"))
+    return names_of(clients.order_by("legal_name"))
 
 
 def current_value_of(contract: Contract) -> Decimal:
@@ -263,14 +270,15 @@ def get_project_for(user: User, pk: int) -> Project:
 
 
 def with_task_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
-    today = _today()
-    open_here = ~Q(tasks__status=Task.Status.DONE) & Q(status__in=LIVE_PROJECT)
+    """Each project's tasks, and of a live project those open and those late."""
+    tasks = Task.objects.filter(project=OuterRef("pk"))
+    open_tasks = tasks.exclude(status=Task.Status.DONE)
+    late_tasks = open_tasks.filter(due_on__lt=_today())
+    live = Q(status__in=LIVE_PROJECT)
     return projects.annotate(
-        task_count=Count("tasks", distinct=True),
-        open_task_count=Count("tasks", filter=open_here, distinct=True),
-        late_task_count=Count(
-            "tasks", filter=open_here & Q(tasks__due_on__lt=today), distinct=True
-        ),
+        task_count=count_per_row(tasks, "project"),
+        open_task_count=Case(When(live, then=count_per_row(open_tasks, "project")), default=0),
+        late_task_count=Case(When(live, then=count_per_row(late_tasks, "project")), default=0),
     )
 
 
@@ -289,11 +297,10 @@ def projects_for_list(
     return with_task_counts(projects).order_by("-starts_on", "-pk")
 
 
-def clients_with_projects_visible_to(user: User) -> QuerySet[Client]:
-    """The clients of the projects the user sees: the project list's client filter."""
-    return Client.objects.filter(pk__in=projects_visible_to(user).values("client_id")).order_by(
-        "legal_name"
-    )
+def clients_with_projects_visible_to(user: User) -> list[tuple[int, str]]:
+    """The clients of the projects the user sees, by name: the project list's client filter."""
+    clients = Client.objects.filter(pk__in=projects_visible_to(user).values("client_id"))
+    return names_of(clients.order_by("legal_name"))
 
 
 def projects_of_client(user: User, client: Client) -> QuerySet[Project]:

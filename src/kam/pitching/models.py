@@ -349,7 +349,11 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            # The list's order: its first page is read in order, not sorted out of every row.
+            models.Index(fields=["-created_at", "-id"], name="pitching_proposal_list"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="open", decided_on__isnull=True, approved_version__isnull=True)

@@ -11,6 +11,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -24,9 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.clients.models import Client, ClientTeamMember, Stakeholder
-from kam.clients.queries import clients_changeable_by, clients_visible_to, sees_every_client
+from kam.clients.queries import (
+    clients_changeable_by,
+    clients_visible_to,
+    names_of,
+    sees_every_client,
+)
 from kam.core import access
 from kam.core.agenda import AgendaItem
+from kam.core.queries import count_per_row
 from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.people.models import User
@@ -100,7 +107,8 @@ def briefs_for_list(
         briefs = briefs.filter(client_id=client)
     if query:
         briefs = matching(briefs, search_terms(query))
-    return briefs.annotate(idea_count=Count("ideas", distinct=True)).order_by("-received_on", "-pk")
+    ideas = Idea.objects.filter(brief=OuterRef("pk"))
+    return briefs.annotate(idea_count=count_per_row(ideas, "brief")).order_by("-received_on", "-pk")
 
 
 OPEN_BRIEF_STATUSES = [Brief.Status.RECEIVED, Brief.Status.PLANNING, Brief.Status.PROPOSING]
@@ -250,7 +258,10 @@ def proposals_for_list(user: User, *, status: str = "") -> QuerySet[Proposal]:
     proposals = proposals_visible_to(user).select_related("brief", "brief__client", "owner")
     if status:
         proposals = proposals.filter(status=status)
-    return proposals.annotate(version_count=Count("versions")).order_by("-created_at", "-pk")
+    versions = ProposalVersion.objects.filter(proposal=OuterRef("pk"))
+    return proposals.annotate(version_count=count_per_row(versions, "proposal")).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def versions_visible_to(user: User) -> QuerySet[ProposalVersion]:
@@ -458,11 +469,10 @@ def briefs_with_money_among(user: User, pks: list[int]) -> set[int]:
     return set(briefs_with_money_visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
 
 
-def clients_with_briefs_visible_to(user: User) -> QuerySet[Client]:
-    """The clients of the briefs the user sees: the brief list's client filter."""
-    return Client.objects.filter(pk__in=briefs_visible_to(user).values("client_id")).order_by(
-        "legal_name"
-    )
+def clients_with_briefs_visible_to(user: User) -> list[tuple[int, str]]:
+    """The clients of the briefs the user sees, by name: the brief list's client filter."""
+    clients = Client.objects.filter(pk__in=briefs_visible_to(user).values("client_id"))
+    return names_of(clients.order_by("legal_name"))
 
 
 def with_totals(versions: QuerySet[ProposalVersion]) -> list[ProposalVersion]:
