@@ -18,7 +18,7 @@ from kam.budgets.models import Baseline, Cost, MarginApproval, TimeEntry
 from kam.clients import services as clients
 from kam.clients.models import ClientTeamMember
 from kam.delivery import services as delivery
-from kam.delivery.models import ChangeRequest
+from kam.delivery.models import ChangeRequest, Project
 from kam.pitching.models import CreativeBrief
 from tests.budgets.factories import bill, budgeted_project, estimated_project, line_of, order
 from tests.clients.factories import ClientFactory, StakeholderFactory
@@ -189,6 +189,19 @@ class TestTheList:
         found = http.get(url("budget_list"), {"q": "sua hat"}).context["rows"]
         assert [r.budget for r in found] == [calm]
         assert http.get(url("budget_list"), {"state": "nonsense"}).status_code == 200
+
+    def test_open_projects_budgets_by_default_and_closed_ones_on_asking(self, login, sua_viet):
+        live, delivered, cancelled = (budgeted_project(client=sua_viet) for _ in range(3))
+        Project.objects.filter(pk=delivered.project_id).update(status=Project.Status.DELIVERED)
+        Project.objects.filter(pk=cancelled.project_id).update(status=Project.Status.CANCELLED)
+        http = login("lan")
+
+        def listed(**filters) -> set:
+            return {r.budget for r in http.get(url("budget_list"), filters).context["rows"]}
+
+        assert listed() == listed(projects="open") == listed(projects="nonsense") == {live}
+        assert listed(projects="closed") == {delivered, cancelled}
+        assert listed(projects="all") == {live, delivered, cancelled}
 
     def test_an_outsider_sees_none_and_those_who_never_see_money_get_404(self, login, budget):
         assert list(login("minh").get(url("budget_list")).context["rows"]) == []

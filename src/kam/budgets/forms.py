@@ -23,6 +23,12 @@ STATE_CHOICES = [
     ("near", _("near the budget")),
     ("over", _("over budget")),
 ]
+# Whose budgets the list shows: live projects' by default, where something can still be done.
+PROJECT_CHOICES = [
+    ("open", _("open")),
+    ("closed", _("delivered or cancelled")),
+    ("all", _("all")),
+]
 
 
 def _text(rows: int) -> forms.Textarea:
@@ -36,12 +42,17 @@ def _department_choice(department: Department) -> str:
 # --- The budget list and the budget's page --------------------------------------------------
 class BudgetFilters(forms.Form):
     state = forms.ChoiceField(required=False, choices=[("", ""), *STATE_CHOICES])
+    projects = forms.ChoiceField(required=False, choices=PROJECT_CHOICES)
     q = forms.CharField(required=False, max_length=200)
 
     def values(self) -> dict:
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {"state": data.get("state") or "", "query": (data.get("q") or "").strip()}
+        return {
+            "state": data.get("state") or "",
+            "projects": data.get("projects") or "open",
+            "query": (data.get("q") or "").strip(),
+        }
 
 
 class FloorForm(forms.Form):

@@ -27,15 +27,15 @@ EXTRA_MEMBERS_PER_DEPARTMENT = 2
 
 
 def seed(ctx: SeedContext) -> None:
-    # Hashed once: every demo login shares the public demo password, and hashing it per person
-    # at full strength would make the first `kam up` wait for seconds.
-    password_hash = make_password(settings.DEMO_PASSWORD)
     admin = services.create_first_admin(
         username="admin",
         password=settings.DEMO_PASSWORD,
         full_name="Phạm Quốc Anh",
         email="admin@example.com",
     )
+    # Hashed once, for the admin: every demo login shares the public demo password, and hashing
+    # it again per person at full strength would make the first `kam up` wait for seconds.
+    password_hash = admin.password
     # The agency's departments come with the first migration.
     departments = {department.code: department for department in Department.objects.all()}
     people = {"admin": admin}

@@ -353,10 +353,17 @@ def _lines_with_used() -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(budget=OuterRef("pk"), cost_amount__gt=0).annotate(used=used)
 
 
-def budgets_for_page(user: User, *, state: str = "", query: str = "") -> QuerySet[Budget]:
+LIVE_PROJECTS = [Project.Status.PLANNING, Project.Status.RUNNING]
+
+
+def budgets_for_page(
+    user: User, *, state: str = "", projects: str = "open", query: str = ""
+) -> QuerySet[Budget]:
     """The budget list: `budgets_for_list` with the money used and a state — `over` when a
     line or the total used more than planned, `near` when one is past the first warning
-    threshold, else `under` — filtered and ordered in the database, the worst first."""
+    threshold, else `under` — filtered and ordered in the database, the worst first; of open
+    projects (`projects="open"`), delivered or cancelled ones (`"closed"`) or all. Ordering by
+    state sums every listed budget's costs, so the default leaves out years of closed ones."""
     lines = _lines_with_used()
     first = thresholds()[0] if thresholds() else None
     budgets = (
@@ -385,6 +392,10 @@ def budgets_for_page(user: User, *, state: str = "", query: str = "") -> QuerySe
     )
     if state in STATES:
         budgets = budgets.filter(state=state)
+    if projects == "open":
+        budgets = budgets.filter(project__status__in=LIVE_PROJECTS)
+    elif projects == "closed":
+        budgets = budgets.exclude(project__status__in=LIVE_PROJECTS)
     if query:
         budgets = budgets.filter(project__in=matching(Project.objects.all(), search_terms(query)))
     worst_first = Case(When(state="over", then=0), When(state="near", then=1), default=2)

@@ -18,18 +18,25 @@ def record_crossed_thresholds(budget: Budget) -> list[BudgetAlert]:
     """Record the thresholds the budget has newly crossed, and email them after the commit.
     Called under the project's lock, so two costs at once cannot both record one."""
     figures = queries.figures_of(budget)
-    known = set(budget.alerts.values_list("line_id", "threshold_percent"))
     thresholds = queries.thresholds()
-    new = []
-    for row in figures.rows:
-        if row.line is None:
-            continue
-        for threshold in crossed_thresholds(row.figures, thresholds):
-            if (row.line.pk, threshold) not in known:
-                new.append(_alert(budget, row.line, threshold, row.figures))
-    for threshold in crossed_thresholds(figures.total, thresholds):
-        if (None, threshold) not in known:
-            new.append(_alert(budget, None, threshold, figures.total))
+    crossed = [
+        (row.line, threshold, row.figures)
+        for row in figures.rows
+        if row.line is not None
+        for threshold in crossed_thresholds(row.figures, thresholds)
+    ]
+    crossed += [
+        (None, threshold, figures.total)
+        for threshold in crossed_thresholds(figures.total, thresholds)
+    ]
+    if not crossed:
+        return []  # most saves reach no threshold: no need to read the warnings recorded
+    known = set(budget.alerts.values_list("line_id", "threshold_percent"))
+    new = [
+        _alert(budget, line, threshold, line_figures)
+        for line, threshold, line_figures in crossed
+        if (line.pk if line is not None else None, threshold) not in known
+    ]
     if new:
         ids = [alert.pk for alert in BudgetAlert.objects.bulk_create(new)]
         # Imported here: the job module imports these services.

@@ -61,7 +61,9 @@ def enter_time(*, by: User, task: Task, worked_on: date, hours, note: str = "") 
     entry.hours, entry.rate_amount = hours, rate
     entry.cost_amount = round_for(settings.KAM_CURRENCY, hours * rate)
     entry.note = (note or "").strip()[:300]
-    entry.line_id = _line_for(project, task)
+    # Read once, under the project's lock: the line the hours go on, then the warnings.
+    budget = Budget.objects.filter(project=project).first()
+    entry.line_id = _line_for(budget, task)
     validated_save(entry)
     record_event(
         subject=task,
@@ -69,7 +71,7 @@ def enter_time(*, by: User, task: Task, worked_on: date, hours, note: str = "") 
         by=by,
         changes={"hours": [_plain(before), _plain(hours)], "day": [None, worked_on.isoformat()]},
     )
-    _warn(project)
+    _warn(budget, project)
     return entry
 
 
@@ -87,8 +89,7 @@ def _hours(value) -> Decimal:
     return hours
 
 
-def _line_for(project: Project, task: Task) -> int | None:
-    budget = Budget.objects.filter(project=project).first()
+def _line_for(budget: Budget | None, task: Task) -> int | None:
     if budget is None or task.department_id is None:
         return None
     return department_lines(budget).get(task.department_id)
@@ -107,8 +108,7 @@ def _clear(entry: TimeEntry | None, by: User) -> None:
     return None
 
 
-def _warn(project: Project) -> None:
-    budget = Budget.objects.filter(project=project).first()
+def _warn(budget: Budget | None, project: Project) -> None:
     if budget is not None:
         budget.project = project
         record_crossed_thresholds(budget)

@@ -54,6 +54,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
         "rows": queries.list_rows(page),
         "filters": filters,
         "states": forms.STATE_CHOICES,
+        "project_choices": forms.PROJECT_CHOICES,
         "query": query_without_page(request),
     }
     return render(request, "budgets/budget_list.html", context)
