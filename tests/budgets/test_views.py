@@ -18,7 +18,7 @@ from kam.budgets.models import Baseline, Cost, MarginApproval, TimeEntry
 from kam.clients import services as clients
 from kam.clients.models import ClientTeamMember
 from kam.delivery import services as delivery
-from kam.delivery.models import ChangeRequest, Project
+from kam.delivery.models import ChangeRequest, Project, Task
 from kam.pitching.models import CreativeBrief
 from tests.budgets.factories import bill, budgeted_project, estimated_project, line_of, order
 from tests.clients.factories import ClientFactory, StakeholderFactory
@@ -839,6 +839,16 @@ class TestTimesheet:
         body = text(page)
         assert "Thiết kế key visual" in body and "₫" not in body
         assert self.cell(work, today()) in body
+
+    def test_tasks_starting_after_the_week_wait_for_their_week(self, login, work, other):
+        Task.objects.filter(pk=other.pk).update(
+            starts_on=today() + timedelta(days=8), due_on=today() + timedelta(days=20)
+        )
+        http = login("creative")
+        this_week = [row.task for row in http.get(url("timesheet")).context["rows"]]
+        later = today() + timedelta(days=8)
+        then = http.get(url("timesheet"), {"week": later.isoformat()}).context["rows"]
+        assert this_week == [work] and [row.task for row in then] == [work, other]
 
     def test_the_whole_week_is_saved_at_once_and_zero_clears_a_day(
         self, login, creative, work, other
