@@ -5,7 +5,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kam.clients import queries, services
-from kam.clients.models import Interaction
+from kam.clients.models import Client, Interaction
 from tests.clients.factories import ClientFactory, InteractionFactory
 
 
@@ -56,6 +56,20 @@ class TestVisibility:
         user = request.getfixturevalue(persona)
         filtered = queries.of_visible_clients(Interaction.objects.all(), user)
         assert {i.summary for i in filtered} == names(queries.clients_visible_to(user))
+
+    @pytest.mark.parametrize(
+        "persona", ["lan", "hoa", "minh", "planner", "director", "director2", "admin", "creative"]
+    )
+    def test_the_ids_of_changeable_clients_are_exactly_those_changeable(
+        self, request, clients, lan, hoa, minh, persona
+    ):
+        services.add_team_member(by=minh, client=clients["theirs"], user=lan, role="executive")
+        services.add_team_member(by=minh, client=clients["shared"], user=hoa, role="planner")
+        user = request.getfixturevalue(persona)
+        ids = queries.ids_of_clients_changeable_by(user)
+        assert names(Client.objects.filter(pk__in=ids)) == names(
+            queries.clients_changeable_by(user)
+        )
 
     def test_a_director_sees_the_records_of_sales_prospects(self, director, sales):
         prospect = ClientFactory(legal_name="Khách tiềm năng", owner=sales)

@@ -60,6 +60,25 @@ def test_a_summary_counts_errors_and_reads_server_figures():
     assert "| healthz (floor) | anonymous | 2 | 4 | 2 |" in table
 
 
+def test_each_row_is_judged_against_its_scenarios_budget():
+    page = bench.Scenario("client list", "/clients/")
+    report = bench.Scenario("Today", "/", budget_ms=bench.REPORT_BUDGET_MS)
+    fast, slow = [bench.Sample(0.050, 200)] * 20, [bench.Sample(0.150, 200)] * 20
+    failing = [bench.Sample(0.010, 500)] + [bench.Sample(0.010, 200)] * 19
+    rows = [
+        bench.summarise(page, "lan", "/clients/", 8, fast, wall=1),
+        bench.summarise(page, "lan", "/clients/", 8, slow, wall=1),
+        bench.summarise(report, "lan", "/", 8, slow, wall=1),
+        bench.summarise(page, "lan", "/clients/", 8, failing, wall=1),
+        bench.summarise(page, "lan", "/clients/", 1, slow, wall=1),
+    ]
+    assert [row.within_budget for row in rows] == [True, False, True, False, False]
+    assert bench.summarise(bench.FLOOR, "", "/healthz", 8, fast, wall=1).within_budget is None
+    table = bench.as_markdown(rows, {"label": "test"})
+    assert "at concurrency 8: 2 of 4 scenario rows" in table
+    assert "| 100 | yes |" in table and "| 300 | yes |" in table and "| 100 | no |" in table
+
+
 def test_only_a_server_on_this_machine_is_loaded():
     with pytest.raises(ValueError):
         bench.Server("http://example.com:8000")

@@ -83,6 +83,23 @@ def clients_changeable_by(user: User) -> QuerySet[Client]:
     return Client.objects.filter(scope)
 
 
+def ids_of_clients_changeable_by(user: User) -> QuerySet:
+    """The ids of `clients_changeable_by`, as a union for filtering records by client (see
+    `ids_of_clients_seen_by`)."""
+    if not access.is_signed_in(user):
+        return Client.objects.none().values("pk")
+    if access.is_admin(user):
+        return Client.objects.values("pk")
+    parts = [Client.objects.filter(owner=user).values("pk")]
+    if access.is_kam(user):
+        kam_side = ClientTeamMember.objects.filter(user=user, role__in=["kam", "executive"])
+        parts.append(kam_side.values("client_id"))
+    if access.is_director(user):
+        parts.append(Client.objects.filter(owner__team__leader=user).values("pk"))
+    first, *rest = (part.order_by() for part in parts)
+    return first.union(*rest) if rest else first
+
+
 def of_visible_clients(records: QuerySet, user: User) -> QuerySet:
     """The records (of a model with a `client`) whose client the user sees. For those who see
     every client there is no filter at all: "client in (every client)" would lead the database

@@ -23,17 +23,24 @@ from urllib.parse import urlencode, urlsplit
 from django.apps import apps
 
 TIMEOUT_SECONDS = 60
+# The performance budgets (issue 11): the p95 latency a page or API call must stay under at
+# BUDGET_CONCURRENCY on the large data set — lists and details, reports and dashboards.
+PAGE_BUDGET_MS = 100
+REPORT_BUDGET_MS = 300
+BUDGET_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)
 class Scenario:
     """A GET to measure. `path` may hold {placeholders}, each filled with the `id` of the first
-    item the API path in `lookups` returns to the persona (e.g. one of their key clients)."""
+    item the API path in `lookups` returns to the persona (e.g. one of their key clients).
+    `budget_ms`: its p95 budget (REPORT_BUDGET_MS for reports and dashboards)."""
 
     name: str
     path: str
     personas: tuple[str, ...] = ("lan",)
     lookups: dict[str, str] = field(default_factory=dict)
+    budget_ms: int = PAGE_BUDGET_MS
 
 
 FLOOR = Scenario("healthz (floor)", "/healthz", personas=("",))
@@ -64,6 +71,14 @@ class Result:
     server_p95_ms: float | None
     queries_max: int | None
     floor_ratio: float | None = None
+    budget_ms: int | None = None
+
+    @property
+    def within_budget(self) -> bool | None:
+        """Whether p95 stayed under the budget, without errors (None: no budget, the floor)."""
+        if self.budget_ms is None:
+            return None
+        return self.errors == 0 and self.p95_ms < self.budget_ms
 
 
 def discover_scenarios() -> list[Scenario]:
@@ -214,6 +229,7 @@ def summarise(scenario: Scenario, persona: str, path: str, concurrency: int, sam
         server_p50_ms=round(percentile(server, 0.50), 1) if server else None,
         server_p95_ms=round(percentile(server, 0.95), 1) if server else None,
         queries_max=max(queries) if queries else None,
+        budget_ms=None if scenario is FLOOR else scenario.budget_ms,
     )
 
 
@@ -249,7 +265,8 @@ def run(
 
 
 def as_json(results: list[Result], about: dict) -> str:
-    return json.dumps({"about": about, "results": [asdict(r) for r in results]}, indent=2)
+    rows = [{**asdict(r), "within_budget": r.within_budget} for r in results]
+    return json.dumps({"about": about, "results": rows}, indent=2)
 
 
 COLUMNS = [
@@ -257,16 +274,35 @@ COLUMNS = [
     ("requests", "requests"), ("errors", "errors"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"),
     ("p99_ms", "p99 ms"), ("server_p50_ms", "server p50 ms"),
     ("server_p95_ms", "server p95 ms"), ("queries_max", "queries"),
-    ("throughput", "req/s"), ("floor_ratio", "share of floor"),
+    ("throughput", "req/s"), ("floor_ratio", "share of floor"), ("budget_ms", "budget ms"),
+    ("within_budget", "within"),
 ]  # fmt: skip
 
 
 def as_markdown(results: list[Result], about: dict) -> str:
     lines = [" · ".join(f"{key}: {value}" for key, value in about.items()), ""]
+    lines += budget_summary(results)
     lines.append("| " + " | ".join(title for _key, title in COLUMNS) + " |")
     lines.append("|" + "---|" * len(COLUMNS))
     for result in results:
-        values = asdict(result)
+        values = {**asdict(result), "within_budget": _yes_no(result.within_budget)}
         cells = ["—" if values[key] is None else str(values[key]) for key, _title in COLUMNS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def budget_summary(results: list[Result]) -> list[str]:
+    """How many scenario rows met their p95 budget at the budgets' concurrency, if measured."""
+    judged = [r for r in results if r.concurrency == BUDGET_CONCURRENCY and r.budget_ms]
+    if not judged:
+        return []
+    met = sum(1 for r in judged if r.within_budget)
+    return [
+        f"Budgets at concurrency {BUDGET_CONCURRENCY}: {met} of {len(judged)} scenario rows "
+        f"have their p95 under budget with no error.",
+        "",
+    ]
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")

@@ -39,6 +39,7 @@ from kam.clients.models import Client, Interaction, Stakeholder
 from kam.clients.queries import (
     clients_changeable_by,
     clients_visible_to,
+    ids_of_clients_changeable_by,
     names_of,
     sees_every_client,
 )
@@ -618,7 +619,7 @@ def lines_of(change: ChangeRequest) -> QuerySet[ChangeLine]:
 def projects_run_by(user: User) -> QuerySet[Project]:
     """The open projects whose client the user changes: the ones they answer for."""
     return Project.objects.filter(
-        client__in=clients_changeable_by(user),
+        client__in=ids_of_clients_changeable_by(user),
         status__in=[Project.Status.PLANNING, Project.Status.RUNNING],
     )
 
@@ -630,7 +631,13 @@ def agenda_items(user: User) -> list[AgendaItem]:
         return []
     today = _today()
     running = projects_run_by(user) if not sees_every_client(user) else Project.objects.none()
-    mine = Q(assignee=user) | Q(project__in=running)
+    # A union, each part through its index: as one OR, PostgreSQL walked every open project.
+    mine = (
+        Task.objects.filter(assignee=user)
+        .values("pk")
+        .order_by()
+        .union(Task.objects.filter(project__in=running).values("pk").order_by())
+    )
     items = [
         AgendaItem(
             title=task.title,
@@ -641,7 +648,7 @@ def agenda_items(user: User) -> list[AgendaItem]:
             due_on=task.due_on,
             detail=str(task.project.client),
         )
-        for task in flagged_tasks(Task.objects.filter(mine), today)
+        for task in flagged_tasks(Task.objects.filter(pk__in=mine), today)
         .select_related("project__client")
         .order_by("due_on")[:AGENDA_LIMIT]
     ]
@@ -654,7 +661,7 @@ def agenda_items(user: User) -> list[AgendaItem]:
             detail=str(milestone.contract.client),
         )
         for milestone in Milestone.objects.filter(
-            contract__client__in=clients_changeable_by(user),
+            contract__client__in=ids_of_clients_changeable_by(user),
             contract__status=Contract.Status.SIGNED,
             reached_on__isnull=True,
             due_on__lt=today,

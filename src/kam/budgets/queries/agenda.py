@@ -12,7 +12,7 @@ from kam.budgets.models import (
     MarginApproval,
 )
 from kam.budgets.permissions import sees_budgets
-from kam.clients.queries import clients_changeable_by
+from kam.clients.queries import ids_of_clients_changeable_by
 from kam.core import access
 from kam.core.agenda import AgendaItem
 from kam.delivery.models import Project
@@ -34,7 +34,7 @@ def _warnings_for(user: User) -> list[AgendaItem]:
     """For each open project the user runs, its highest warning (the newest such), the most
     recently warned projects first: each budget once, however many lines crossed."""
     alerts = BudgetAlert.objects.filter(
-        budget__project__client__in=clients_changeable_by(user),
+        budget__project__client__in=ids_of_clients_changeable_by(user),
         budget__project__status__in=[Project.Status.PLANNING, Project.Status.RUNNING],
     )
     newest = list(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.clients.models import Client
-from kam.clients.queries import clients_changeable_by
+from kam.clients.queries import ids_of_clients_changeable_by
 from kam.core import access
 from kam.core.agenda import AgendaItem
 from kam.delivery.models import Contract
@@ -27,7 +27,7 @@ RENEWAL_NOTICE_DAYS = 60
 def agenda_items(user: User) -> list[AgendaItem]:
     if not access.is_signed_in(user) or access.is_admin(user) or access.is_finance(user):
         return []
-    mine = clients_changeable_by(user)
+    mine = ids_of_clients_changeable_by(user)
     return [*_low_scores(user, mine), *_at_risk(mine), *_renewals(mine)]
 
 
