@@ -47,6 +47,7 @@ from kam.core.models import AuditEvent
 from kam.core.search import matching
 from kam.core.search import terms as search_terms
 from kam.delivery.models import ChangeRequest, Project
+from kam.delivery.queries import LIVE_PROJECT
 from kam.people.models import User
 
 
@@ -353,9 +354,6 @@ def _lines_with_used() -> QuerySet[BudgetLine]:
     return BudgetLine.objects.filter(budget=OuterRef("pk"), cost_amount__gt=0).annotate(used=used)
 
 
-LIVE_PROJECTS = [Project.Status.PLANNING, Project.Status.RUNNING]
-
-
 def budgets_for_page(
     user: User, *, state: str = "", projects: str = "open", query: str = ""
 ) -> QuerySet[Budget]:
@@ -393,9 +391,9 @@ def budgets_for_page(
     if state in STATES:
         budgets = budgets.filter(state=state)
     if projects == "open":
-        budgets = budgets.filter(project__status__in=LIVE_PROJECTS)
+        budgets = budgets.filter(project__status__in=LIVE_PROJECT)
     elif projects == "closed":
-        budgets = budgets.exclude(project__status__in=LIVE_PROJECTS)
+        budgets = budgets.exclude(project__status__in=LIVE_PROJECT)
     if query:
         budgets = budgets.filter(project__in=matching(Project.objects.all(), search_terms(query)))
     worst_first = Case(When(state="over", then=0), When(state="near", then=1), default=2)

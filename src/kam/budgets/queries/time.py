@@ -16,6 +16,7 @@ from kam.budgets.models import (
     TimeEntry,
 )
 from kam.delivery.models import Project, Task
+from kam.delivery.queries import LIVE_PROJECT
 from kam.people.models import User
 
 
@@ -41,7 +42,7 @@ def tasks_for_timesheet(user: User, start: date, end: date) -> QuerySet[Task]:
         Q(done_on__isnull=True) | Q(done_on__gte=start),
         starts_on__lte=end,
         assignee=user,
-        project__status__in=[Project.Status.PLANNING, Project.Status.RUNNING],
+        project__status__in=LIVE_PROJECT,
     ).values("pk")
     return (
         Task.objects.filter(pk__in=entered.order_by().union(in_play.order_by()))
