@@ -10,7 +10,15 @@ from kam.clients import services
 from kam.clients.models import AgencyService, Client, ClientTeamMember, Interaction, Stakeholder
 from kam.core.audit import created, snapshot
 from kam.core.models import AuditEvent
-from kam.core.seed import SeedContext, bulk_insert, spread, vietnamese_full_name
+from kam.core.seed import (
+    BATCH,
+    SeedContext,
+    bulk_insert,
+    copy_rows,
+    insert_all,
+    spread,
+    vietnamese_full_name,
+)
 from kam.people.models import Department, User
 
 # legal name, short name, tax code, industry, tier, status, owner
@@ -381,21 +389,28 @@ def _volume_interactions(
     ctx: SeedContext, clients: list[Client], stakeholders: dict[int, list[int]]
 ) -> None:
     """Each client's history over `history_days`, newest last with an open next step; the
-    participants are the owner and one or two of the client's stakeholders."""
+    participants are the owner and one or two of the client's stakeholders. Inserted a few
+    clients at a time: a client's couple of hundred rows are too few for a COPY each."""
     total = ctx.volumes.interactions - Interaction.objects.count()
     shares = spread(total, _weights(clients))
     now = timezone.now()
-    done = 0
+    done, batch, participants = 0, [], []
     for client, share in zip(clients, shares, strict=True):
         history = [
             _volume_interaction(ctx, client, now, days) for days in _days_ago(ctx, client, share)
         ]
         if history:
             _give_next_step(ctx, history[-1], client, now)
-        saved = Interaction.objects.bulk_create(history)
-        _link_participants(ctx, saved, client, stakeholders[client.pk])
-        done += len(saved)
-        ctx.progress("interactions", done, total)
+        ids = stakeholders[client.pk]
+        participants += [
+            (client.owner_id, ctx.rng.sample(ids, k=min(2, len(ids)))) for _item in history
+        ]
+        batch += history
+        if len(batch) >= BATCH or client is clients[-1]:
+            _link_participants(insert_all(batch), participants)
+            done += len(batch)
+            ctx.progress("interactions", done, total)
+            batch, participants = [], []
 
 
 def _days_ago(ctx: SeedContext, client: Client, count: int) -> list[int]:
@@ -428,17 +443,20 @@ def _give_next_step(ctx: SeedContext, interaction: Interaction, client: Client, 
     interaction.fill_search_text()
 
 
-def _link_participants(
-    ctx: SeedContext, interactions: list[Interaction], client: Client, stakeholder_ids: list[int]
-) -> None:
-    our_people = Interaction.our_people.through
-    theirs = Interaction.stakeholders.through
-    our_people.objects.bulk_create(
-        our_people(interaction_id=interaction.pk, user_id=client.owner_id)
-        for interaction in interactions
+def _link_participants(interactions: list[Interaction], participants: list[tuple]) -> None:
+    """Each interaction's (owner, [stakeholder ids]), in the order of the interactions."""
+    copy_rows(
+        Interaction.our_people.through,
+        [
+            {"interaction_id": interaction.pk, "user_id": owner_id}
+            for interaction, (owner_id, _ids) in zip(interactions, participants, strict=True)
+        ],
     )
-    theirs.objects.bulk_create(
-        theirs(interaction_id=interaction.pk, stakeholder_id=stakeholder_id)
-        for interaction in interactions
-        for stakeholder_id in ctx.rng.sample(stakeholder_ids, k=min(2, len(stakeholder_ids)))
+    copy_rows(
+        Interaction.stakeholders.through,
+        [
+            {"interaction_id": interaction.pk, "stakeholder_id": stakeholder_id}
+            for interaction, (_owner_id, ids) in zip(interactions, participants, strict=True)
+            for stakeholder_id in ids
+        ],
     )

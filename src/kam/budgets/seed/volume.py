@@ -32,7 +32,7 @@ from kam.budgets.models import (
     TimeEntry,
 )
 from kam.core.money import round_for
-from kam.core.seed import SeedContext, bulk_insert, spread
+from kam.core.seed import SeedContext, bulk_insert, insert_all, spread
 from kam.delivery.models import Booking, ChangeLine, Project, Task
 from kam.delivery.seed.steps import at
 from kam.people.models import Department, User
@@ -324,12 +324,8 @@ def _volume_costs(ctx: SeedContext, budgeted: list, total: int, today: date, sum
             )
             if count
         ]
-        orders = Cost.objects.bulk_create(
-            [order for plan in plans for order in plan.orders], batch_size=2_000
-        )
-        bills = Cost.objects.bulk_create(
-            [bill for plan in plans for bill in plan.make_bills()], batch_size=2_000
-        )
+        orders = insert_all([order for plan in plans for order in plan.orders])
+        bills = insert_all([bill for plan in plans for bill in plan.make_bills()])
         _guarded(ctx, plans, leaders)
         for plan in plans:
             _count_costs(plan, sums)

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from kam.clients.models import Client, Stakeholder
 from kam.core.money import round_for
-from kam.core.seed import SeedContext, bulk_insert, spread, vietnamese_full_name
+from kam.core.seed import (
+    SeedContext,
+    bulk_insert,
+    copy_rows,
+    insert_all,
+    spread,
+    vietnamese_full_name,
+)
 from kam.delivery.models import (
     Booking,
     ChangeLine,
@@ -401,14 +408,14 @@ def _volume_tasks(ctx, projects: list, phases: dict, total: int, today: date) ->
             )
             for number in range(count)
         ]
-        saved = Task.objects.bulk_create(rows, batch_size=1_000)
-        TaskDependency.objects.bulk_create(
+        saved = insert_all(rows)
+        copy_rows(
+            TaskDependency,
             [
-                TaskDependency(task_id=task.pk, depends_on_id=before.pk)
+                {"task_id": task.pk, "depends_on_id": before.pk}
                 for before, task in pairwise(saved)
                 if task.project_id == before.project_id and ctx.rng.random() < DEPENDENCY_SHARE
             ],
-            batch_size=1_000,
         )
         inserted += len(saved)
         ctx.progress("tasks", inserted, total)

@@ -7,9 +7,9 @@ allocated yet. The clients the demo invoiced are left as they are.
 
 Numbers have no gap per symbol and year and follow the dates, under symbols of their own: the
 demo's invoices are issued already, and a number is never dated before the one ahead of it.
-Bulk-inserted: no services, no audit events; on PostgreSQL with COPY (`_rows`). An invoice goes
-in as a draft and its line after it (the database refuses a line added to an issued invoice),
-then the chunk is issued by one UPDATE, the transition the triggers allow."""
+Bulk-inserted: no services, no audit events; on PostgreSQL with COPY (`core.seed.copy_rows`).
+An invoice goes in as a draft and its line after it (the database refuses a line added to an
+issued invoice), then the chunk is issued by one UPDATE, the transition the triggers allow."""
 
 import math
 import random
@@ -17,14 +17,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.clients.models import Client
 from kam.core.money import before_vat, round_for
-from kam.core.seed import BATCH, SeedContext, spread
+from kam.core.seed import BATCH, SeedContext, copy_rows, spread
 from kam.delivery.models import Contract, Milestone
 from kam.people.models import User
 from kam.receivables.models import (
@@ -320,15 +318,17 @@ def _insert(ctx: SeedContext, planned: list[_Planned], finance: User) -> None:
     payments_done = 0
     for start in range(0, len(planned), BATCH):
         chunk = planned[start : start + BATCH]
-        pks = _rows(Invoice, [_invoice(item, finance.pk) for item in chunk])
+        pks = copy_rows(Invoice, [_invoice(item, finance.pk) for item in chunk])
         pairs = list(zip(chunk, pks, strict=True))
-        _rows(InvoiceLine, [_line(item, pk) for item, pk in pairs])
+        copy_rows(InvoiceLine, [_line(item, pk) for item, pk in pairs])
         cancelled = [pk for item, pk in pairs if item.credit and item.credit.cancels]
         Invoice.objects.filter(pk__in=cancelled).update(status=Invoice.Status.CANCELLED)
         Invoice.objects.filter(pk__range=(min(pks), max(pks)), status=Invoice.Status.DRAFT).update(
             status=Invoice.Status.ISSUED
         )
-        _rows(CreditNote, [_credit_note(item, pk, finance.pk) for item, pk in pairs if item.credit])
+        copy_rows(
+            CreditNote, [_credit_note(item, pk, finance.pk) for item, pk in pairs if item.credit]
+        )
         paid = [(item, pk) for item, pk in pairs if item.parts]
         payments = [
             _payment(ctx.rng, item.client, day, amount, finance.pk)
@@ -340,7 +340,7 @@ def _insert(ctx: SeedContext, planned: list[_Planned], finance: User) -> None:
             for day, amount in item.parts
         ]
         invoice_of_each = [pk for item, pk in paid for _part in item.parts]
-        _rows(
+        copy_rows(
             Allocation,
             [
                 {
@@ -350,45 +350,13 @@ def _insert(ctx: SeedContext, planned: list[_Planned], finance: User) -> None:
                     "created_by_id": finance.pk,
                 }
                 for payment, invoice, row in zip(
-                    _rows(Payment, payments), invoice_of_each, payments, strict=True
+                    copy_rows(Payment, payments), invoice_of_each, payments, strict=True
                 )
             ],
         )
         payments_done += len(payments)
         ctx.progress("invoices", start + len(chunk), len(planned))
         ctx.progress("payments", payments_done, payments_total)
-
-
-def _rows(model: type[Model], rows: list[dict]) -> list[int]:
-    """Insert rows given by attribute name (the fields left out take their defaults) and
-    return their keys. On PostgreSQL with COPY and keys drawn from the table's sequence first:
-    the large scale's receivables are a million rows, and building a Django instance of each
-    and preparing its values for a bulk INSERT took most of the time (a minute and more)."""
-    if not rows:
-        return []
-    if connection.vendor != "postgresql":
-        return [record.pk for record in model.objects.bulk_create(model(**row) for row in rows)]
-    meta, now = model._meta, timezone.now()
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    defaults = [
-        now
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        else field.get_default()
-        for field in fields
-    ]
-    filled = list(zip([field.attname for field in fields], defaults, strict=True))
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in [meta.pk, *fields])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        pks = [pk for (pk,) in cursor.fetchall()]
-        table = connection.ops.quote_name(meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for pk, row in zip(pks, rows, strict=True):
-                copy.write_row([pk, *(row.get(name, default) for name, default in filled)])
-    return pks
 
 
 def _invoice(item: _Planned, finance: int) -> dict:
@@ -486,5 +454,5 @@ def _insert_unallocated(
         | {"note": "Chưa xác định được hóa đơn: chờ khách gửi bảng kê."}
         for _n in range(count)
     ]
-    _rows(Payment, payments)
+    copy_rows(Payment, payments)
     ctx.progress("payments", count, count)
