@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from django.template import Context, Template
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kam.core.money import format_money, round_for
 
@@ -43,3 +46,14 @@ def test_templates_format_money_with_the_money_filter():
 
 def test_nothing_to_format_stays_empty():
     assert format_money(None) == ""
+
+
+@given(amount=st.integers(min_value=-(10**15), max_value=10**15))
+def test_whole_dong_reads_exactly_as_babel_writes_it(amount):
+    # VND amounts skip Babel's pattern (kam.core.money._whole_shape); the text must not change.
+    babel = format_currency(Decimal(amount), "VND", locale="vi_VN").replace("\xa0", " ")
+    assert format_money(amount) == babel
+
+
+def test_a_currency_with_cents_still_goes_through_babel():
+    assert format_money(Decimal("-1234.5"), "USD") == "-1.234,50 US$"

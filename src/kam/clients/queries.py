@@ -426,7 +426,11 @@ def requests_visible_to(user: User) -> QuerySet[ClientRequest]:
     member who works it without being on the account team)."""
     if not access.is_signed_in(user):
         return ClientRequest.objects.none()
-    return ClientRequest.objects.filter(Q(client__in=clients_visible_to(user)) | Q(assignee=user))
+    if sees_every_client(user):
+        return ClientRequest.objects.all()
+    return ClientRequest.objects.filter(
+        Q(client__any_of=clients_visible_to(user)) | Q(assignee=user)
+    )
 
 
 def get_request_for(user: User, pk: int) -> ClientRequest:

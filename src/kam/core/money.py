@@ -1,6 +1,7 @@
 """Money is a Decimal with a currency. Rounding and formatting happen here and nowhere else."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
@@ -32,13 +33,42 @@ def format_money(amount: Decimal | int | str | None, currency: str = "") -> str:
     if amount is None or amount == "":
         return ""
     currency = currency or settings.KAM_CURRENCY
-    text = format_currency(round_for(currency, amount), currency, locale="vi_VN")
+    value = round_for(currency, amount)
+    shape = _whole_shape(currency)
+    if shape and value == value.to_integral_value():
+        prefix, suffix = shape[value < 0]
+        text = prefix + f"{abs(int(value)):,}".replace(",", _BABEL_THOUSANDS) + suffix
+    else:
+        text = format_currency(value, currency, locale="vi_VN")
     wanted = (settings.KAM_THOUSAND_SEPARATOR, settings.KAM_DECIMAL_SEPARATOR)
     if wanted != (_BABEL_THOUSANDS, _BABEL_DECIMALS):
         text = text.translate(
             str.maketrans({_BABEL_THOUSANDS: wanted[0], _BABEL_DECIMALS: wanted[1]})
         )
     return text.replace("\xa0", " ")
+
+
+_PROBE = 1234567
+
+
+@cache
+def _whole_shape(currency: str) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """What Babel writes around the digits of a whole amount of a currency without a minor
+    unit (VND), positive and negative: ("", "\xa0₫") and ("-", "\xa0₫"). A page of money
+    formats hundreds of amounts, and Babel's pattern took 150 µs for each; the digits grouped
+    by three are all that changes. None for a currency with cents, or a shape not understood
+    (then every amount goes through Babel)."""
+    if get_currency_precision(currency) != 0:
+        return None
+    digits = f"{_PROBE:,}".replace(",", _BABEL_THOUSANDS)
+    shapes = []
+    for probe in (_PROBE, -_PROBE):
+        text = format_currency(Decimal(probe), currency, locale="vi_VN")
+        if text.count(digits) != 1:
+            return None
+        prefix, suffix = text.split(digits)
+        shapes.append((prefix, suffix))
+    return shapes[0], shapes[1]
 
 
 def whole_amount(value, field: str, *, allow_zero: bool = False) -> Decimal:

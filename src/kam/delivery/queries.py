@@ -90,7 +90,7 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
         return Contract.objects.none()
     if sees_every_client(user):
         return Contract.objects.all()
-    return Contract.objects.filter(client__in=clients_visible_to(user))
+    return Contract.objects.filter(client__any_of=clients_visible_to(user))
 
 
 def get_contract_for(user: User, pk: int) -> Contract:
@@ -256,8 +256,8 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
     if sees_every_client(user):
         return Project.objects.all()
     return Project.objects.filter(
-        Q(client__in=clients_visible_to(user))
-        | Q(brief__in=CreativeBrief.objects.filter(planner=user).values("brief_id"))
+        Q(client__any_of=clients_visible_to(user))
+        | Q(brief__any_of=CreativeBrief.objects.filter(planner=user).values("brief_id"))
     )
 
 
@@ -410,7 +410,7 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
         return Task.objects.none()
     if sees_every_client(user):
         return Task.objects.all()
-    scope = Q(project__in=projects_visible_to(user)) | Q(assignee=user)
+    scope = Q(project__any_of=projects_visible_to(user)) | Q(assignee=user)
     if user.department_id:
         scope |= Q(department_id=user.department_id)
     return Task.objects.filter(scope)
@@ -564,7 +564,7 @@ def readiness_of(project: Project, today: date | None = None) -> dict:
 def change_requests_visible_to(user: User) -> QuerySet[ChangeRequest]:
     if sees_every_client(user):
         return ChangeRequest.objects.all()
-    return ChangeRequest.objects.filter(project__in=projects_visible_to(user))
+    return ChangeRequest.objects.filter(project__any_of=projects_visible_to(user))
 
 
 def get_change_request_for(user: User, pk: int) -> ChangeRequest:

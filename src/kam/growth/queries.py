@@ -115,9 +115,9 @@ def opportunities_visible_to(user: User) -> QuerySet[Opportunity]:
         return Opportunity.objects.none()
     if sees_every_client(user):
         return Opportunity.objects.all()
-    scope = Q(owner=user) | Q(client__in=clients_visible_to(user))
+    scope = Q(owner=user) | Q(client__any_of=clients_visible_to(user))
     if access.is_director(user):
-        scope |= Q(owner__team__leader=user) | Q(owner__is_sales=True)
+        scope |= Q(owner__any_of=User.objects.filter(Q(team__leader=user) | Q(is_sales=True)))
     return Opportunity.objects.filter(scope)
 
 
@@ -285,9 +285,9 @@ def handovers_visible_to(user: User) -> QuerySet[Handover]:
         return Handover.objects.none()
     if access.is_admin(user):
         return Handover.objects.all()
-    scope = Q(from_user=user) | Q(to_kam=user) | Q(client__in=clients_visible_to(user))
+    scope = Q(from_user=user) | Q(to_kam=user) | Q(client__any_of=clients_visible_to(user))
     if access.is_director(user):
-        scope |= Q(to_kam__team__leader=user)
+        scope |= Q(to_kam__any_of=User.objects.filter(team__leader=user))
     return Handover.objects.filter(scope)
 
 

@@ -67,9 +67,9 @@ def briefs_visible_to(user: User) -> QuerySet[Brief]:
     if sees_every_client(user):
         return Brief.objects.all()
     return Brief.objects.filter(
-        Q(client__in=clients_visible_to(user))
-        | Q(pk__in=CreativeBrief.objects.filter(planner=user).values("brief_id"))
-        | Q(pk__in=BriefMember.objects.filter(user=user).values("brief_id"))
+        Q(client__any_of=clients_visible_to(user))
+        | Q(pk__any_of=CreativeBrief.objects.filter(planner=user).values("brief_id"))
+        | Q(pk__any_of=BriefMember.objects.filter(user=user).values("brief_id"))
     )
 
 
@@ -80,8 +80,8 @@ def briefs_with_money_visible_to(user: User) -> QuerySet[Brief]:
     if sees_every_client(user):
         return Brief.objects.all()
     return Brief.objects.filter(
-        Q(client__in=clients_visible_to(user))
-        | Q(pk__in=CreativeBrief.objects.filter(planner=user).values("brief_id"))
+        Q(client__any_of=clients_visible_to(user))
+        | Q(pk__any_of=CreativeBrief.objects.filter(planner=user).values("brief_id"))
     )
 
 
@@ -242,7 +242,9 @@ def shortlist_shortfall(brief: Brief) -> str:
 # --- Proposals ------------------------------------------------------------------------------
 def proposals_visible_to(user: User) -> QuerySet[Proposal]:
     """The proposals of the briefs whose money the user sees."""
-    return Proposal.objects.filter(brief__in=briefs_with_money_visible_to(user))
+    if sees_every_client(user):
+        return Proposal.objects.all()
+    return Proposal.objects.filter(brief__any_of=briefs_with_money_visible_to(user))
 
 
 def get_proposal_for(user: User, pk: int) -> Proposal:

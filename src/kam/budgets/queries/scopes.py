@@ -48,7 +48,7 @@ def budgets_visible_to(user: User) -> QuerySet[Budget]:
         return Budget.objects.none()
     if sees_every_client(user):
         return Budget.objects.all()
-    return Budget.objects.filter(project__client__in=clients_visible_to(user))
+    return Budget.objects.filter(project__client__any_of=clients_visible_to(user))
 
 
 def get_budget_for(user: User, pk: int) -> Budget:
@@ -69,7 +69,7 @@ def projects_with_money_visible_to(user: User) -> QuerySet[Project]:
     if not sees_budgets(user):
         return Project.objects.none()
     return projects_visible_to(user).filter(
-        Q(client__in=clients_visible_to(user)) if not sees_every_client(user) else Q()
+        Q(client__any_of=clients_visible_to(user)) if not sees_every_client(user) else Q()
     )
 
 
@@ -84,7 +84,7 @@ def costs_visible_to(user: User) -> QuerySet[Cost]:
         return Cost.objects.none()
     if sees_every_client(user):
         return Cost.objects.all()
-    return Cost.objects.filter(project__client__in=clients_visible_to(user))
+    return Cost.objects.filter(project__client__any_of=clients_visible_to(user))
 
 
 def get_cost_for(user: User, pk: int) -> Cost:

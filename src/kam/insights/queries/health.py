@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kam.budgets.models import BudgetAlert
 from kam.clients.models import Client, ClientRequest, Interaction, Stakeholder
-from kam.clients.queries import clients_visible_to
+from kam.clients.queries import clients_visible_to, sees_every_client
 from kam.delivery.models import Project, Slip, Task
 from kam.growth.models import Opportunity
 from kam.insights.health import (
@@ -213,9 +213,10 @@ def scores_30_days_before(client_ids: list[int], today: date) -> dict[int, int]:
 
 def health_visible_to(user: User) -> QuerySet[HealthScore]:
     """Scores of the clients the user sees; a client lost since its last score has none."""
-    return HealthScore.objects.filter(client__in=clients_visible_to(user)).exclude(
-        client__status=Client.Status.LOST
-    )
+    scores = HealthScore.objects.exclude(client__status=Client.Status.LOST)
+    if sees_every_client(user):
+        return scores
+    return scores.filter(client__any_of=clients_visible_to(user))
 
 
 def current_score_of(client: Client) -> HealthScore | None:
